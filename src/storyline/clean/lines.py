@@ -1,0 +1,61 @@
+"""Boilerplate lines of scraped pages: what they look like, and the reason each is dropped.
+
+Each rule returns a short reason string, which is kept with the dropped line so a user can see why
+a line is gone (datatrove's "a filter says why").
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("comment footer", re.compile(
+        r"^(be the first to comment|leave a (reply|comment)|post a comment|add a comment|"
+        r"\d*\s*comments?|comments? \(\d+\)|no comments( yet)?|show comments|view comments|"
+        r"your email address will not be published.*|required fields are marked.*|"
+        r"(you must be )?log(ged)? in to (post a )?comment.*|cancel reply|join the (conversation|discussion))\W*$",
+        re.I)),
+    ("loading placeholder", re.compile(r"^(loading|please wait)(\s+\w+)?\s*(\.{2,}|…)?$", re.I)),
+    ("share line", re.compile(
+        r"^((share|tweet|email|print|pin|like)( (this|on|via|article|story|it))?( (facebook|twitter|x|"
+        r"whatsapp|telegram|linkedin|reddit|email))*|facebook|twitter|whatsapp|telegram|linkedin|reddit|"
+        r"copy link|copied!?|share this( article| story)?:?|follow us( on \w+)?:?)\W*$",
+        re.I)),
+    ("subscribe line", re.compile(
+        r"^.{0,80}\b(subscribe|sign up|newsletter|get the latest|join our mailing list)\b.{0,80}$", re.I)),
+    ("cookie banner", re.compile(
+        r"^.{0,300}\b(cookies?|cookie policy|consent preferences)\b.{0,300}$", re.I)),
+    ("advertisement", re.compile(r"^(advertisement|advertising|sponsored( content)?|ad|ads by \w+)\W*$", re.I)),
+    ("navigation", re.compile(
+        r"^(skip to (main )?content|main menu|menu|home|search|close|back to top|next( article)?|"
+        r"previous( article)?|read more|read next|more from \w+|related( articles| stories| news)?|"
+        r"most (read|popular)|trending( now)?|top stories|latest news|see also|you may also like|"
+        r"recommended( for you)?|tags?:?.*|categories:?.*|filed under:?.*)\W*$",
+        re.I)),
+    ("copyright line", re.compile(r"^(©|\(c\)|copyright\b).{0,200}$|^.{0,120}all rights reserved\.?$", re.I)),
+    ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/.*)?$", re.I)),
+]
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """The reason a line is page furniture rather than article text, or None."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for reason, pattern in _PATTERNS:
+        if reason == "cookie banner" and len(stripped) > 400:
+            continue
+        if reason == "subscribe line" and _is_prose(stripped) and len(stripped) > 120:
+            continue
+        if pattern.match(stripped):
+            return reason
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= 12 and line.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
+
+
+def is_prose(line: str) -> bool:
+    """A sentence-like line of running text (many words, closing punctuation)."""
+    return _is_prose(line)

@@ -1,0 +1,156 @@
+"""The command line: a thin layer that parses arguments and calls the Python API.
+
+Exit codes: 0 done; 1 a fatal error (the database cannot be used); 2 bad arguments;
+3 the run finished but some inputs were rejected (each named on stderr with its reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import storyline
+from storyline.api import EXPORTS
+from storyline.clean import clean_text
+from storyline.export import FORMATS
+from storyline.store import StoreError
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+DEFAULT_DB = "storyline.db"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except StoreError as exc:
+        print(f"storyline: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storyline", description="Raw news from many outlets in, stories out.")
+    parser.add_argument("--version", action="version", version=f"storyline {storyline.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="ingest files, folders or - (stdin) into the database")
+    run.add_argument("paths", nargs="+", help="files, folders (read recursively) or - for standard input")
+    run.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    run.add_argument("--workers", type=int, default=None, help="processes for per-article steps (default: cores)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=cmd_run)
+
+    export = sub.add_parser("export", help="write articles or assignments as JSONL, CSV or Parquet")
+    export.add_argument("--db", default=DEFAULT_DB)
+    export.add_argument("--what", choices=EXPORTS, required=True)
+    export.add_argument("--format", choices=FORMATS, default="jsonl")
+    export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    export.set_defaults(handler=cmd_export)
+
+    clean = sub.add_parser("clean", help="print the cleaned text of one dump, or clean a JSONL file")
+    clean.add_argument("file", nargs="?", help="a text dump, or - for standard input")
+    clean.add_argument("--jsonl", metavar="FILE", help='read {"id","raw_text"} lines, write {"id","title","text"}')
+    clean.set_defaults(handler=cmd_clean)
+
+    search = sub.add_parser("search", help="full-text search with snippets")
+    search.add_argument("query")
+    search.add_argument("--db", default=DEFAULT_DB)
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(handler=cmd_search)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    with storyline.open(args.db) as db:
+        bar = tqdm(unit=" articles", disable=True if args.quiet else None, file=sys.stderr, leave=False)
+        try:
+            report = db.ingest(args.paths, workers=args.workers, on_progress=bar.update)
+        finally:
+            bar.close()
+    for rejection in report.rejections:
+        print(f"rejected: {rejection}", file=sys.stderr)
+    print(report.summary())
+    print(f"database: {args.db}")
+    return EXIT_REJECTED if report.rejections else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with storyline.open(args.db) as db:
+        if args.format == "parquet":
+            if args.output == "-":
+                db.export(args.what, args.format, sys.stdout.buffer)
+            else:
+                with open(args.output, "wb") as out:
+                    db.export(args.what, args.format, out)
+        elif args.output == "-":
+            db.export(args.what, args.format, sys.stdout)
+        else:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                db.export(args.what, args.format, out)
+    return EXIT_OK
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from storyline.ingest.decode import DecodeError, decode_bytes
+
+    if args.jsonl:
+        return _clean_jsonl(args.jsonl)
+    if not args.file:
+        print("storyline clean: give a FILE, - for standard input, or --jsonl FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+        text, _ = decode_bytes(data)
+    except (OSError, DecodeError) as exc:
+        print(f"storyline clean: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    cleaned = clean_text(text)
+    if cleaned.title:
+        print(cleaned.title + "\n")
+    print(cleaned.text)
+    return EXIT_OK
+
+
+def _clean_jsonl(path: str) -> int:
+    status = EXIT_OK
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")
+    with stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                raw_text = record["raw_text"]
+                if not isinstance(raw_text, str):
+                    raise TypeError("raw_text is not a string")
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"storyline clean: {path}#line {number}: {exc}", file=sys.stderr)
+                status = EXIT_REJECTED
+                continue
+            cleaned = clean_text(raw_text)
+            row = {"id": record.get("id"), "title": cleaned.title, "text": cleaned.text}
+            print(json.dumps(row, ensure_ascii=False))
+    return status
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with storyline.open(args.db, read_only=True) as db:
+        hits = db.search(args.query, limit=args.limit)
+    for hit in hits:
+        meta = ", ".join(x for x in (hit.source, hit.published) if x)
+        print(f"{hit.article_id}  {hit.title or '(untitled)'}" + (f"  [{meta}]" if meta else ""))
+        print(f"    {hit.snippet}")
+    if not hits:
+        print("no matches", file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Executors run a per-article function over a batch: in this process, or on a pool of processes.
+
+Per-article steps are pure functions of one article, so where they run does not change what they
+return, and results come back in input order (the same input gives the same output).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a batch is cheaper to run here than to ship to worker processes.
+MIN_PARALLEL_BATCH = 64
+
+
+class LocalExecutor:
+    """Runs in this process, or on ``workers`` forked processes when a batch is large enough."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        if self.workers == 1 or len(items) < MIN_PARALLEL_BATCH:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        chunk = max(1, len(items) // (self.workers * 4))
+        return list(self._pool.map(fn, items, chunksize=chunk))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

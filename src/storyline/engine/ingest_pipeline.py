@@ -1,0 +1,251 @@
+"""The ingest pipeline: read, clean, drop outlet boilerplate, find duplicates, store, batch by batch.
+
+Reading streams; each batch is cleaned by the executor (per-article, parallel), then passed through
+the corpus steps, which consult the store, and written in one transaction. A run killed midway
+keeps every batch it committed; running it again skips what is stored unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from storyline.clean import clean_article, line_hash, normalize_line
+from storyline.engine.executors import LocalExecutor
+from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
+from storyline.model import Article, Rejection
+from storyline.store import Store
+
+BATCH_SIZE = 256
+# A line seen in this many earlier articles of the same outlet is that outlet's boilerplate.
+OUTLET_REPEAT_MIN = 4
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the summary line and the exit code."""
+
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    run_id: int | None = None
+
+    @property
+    def duplicates(self) -> int:
+        return self.exact_duplicates + self.near_duplicates
+
+    @property
+    def cleaned(self) -> int:
+        return self.added + self.updated
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "exact_duplicates": self.exact_duplicates,
+            "near_duplicates": self.near_duplicates,
+            "rejected": len(self.rejections),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{self.read} articles read: {self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
+            f"{self.duplicates} duplicates ({self.exact_duplicates} exact, {self.near_duplicates} near); "
+            f"{len(self.rejections)} inputs rejected"
+        )
+
+
+def raw_hash(article: Article) -> str:
+    """Identity of an input as read: the same record read twice has the same raw hash."""
+    key = "\x1f".join(
+        str(v) for v in (article.raw_text, article.title, article.url, article.source, article.published)
+    )
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def clean_or_reject(article: Article) -> Article | Rejection:
+    """The per-article step: clean, and reject an article with nothing left to read."""
+    try:
+        cleaned = clean_article(article)
+    except Exception as exc:  # one bad article must not stop the batch
+        return Rejection(article.origin, f"cleaning failed ({type(exc).__name__}: {exc})")
+    if not cleaned.text.strip() and not (cleaned.title or "").strip():
+        dropped = len(cleaned.meta.get("dropped_lines", []))
+        return Rejection(article.origin, f"no article text left after cleaning ({dropped} lines of boilerplate)")
+    if not cleaned.text.strip():
+        cleaned.text = cleaned.title or ""
+    return cleaned
+
+
+class OutletBoilerplate:
+    """Drops lines that earlier articles of the same outlet repeat (menus, taglines, footers)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def apply(self, articles: list[Article]) -> dict[tuple[str, str], int]:
+        """Filter the batch in order; returns the line counts the batch adds, for the store."""
+        added: Counter[tuple[str, str]] = Counter()
+        for art in articles:
+            if not art.source:
+                continue
+            lines = [normalize_line(x) for x in art.text.split("\n")]
+            hashes = {line_hash(x) for x in lines if x}
+            seen = self.store.source_line_counts(art.source, hashes)
+            kept, dropped = [], []
+            for raw_line in art.text.split("\n"):
+                line = normalize_line(raw_line)
+                if line:
+                    h = line_hash(line)
+                    count = seen.get(h, 0) + added[(art.source, h)]
+                    if count >= OUTLET_REPEAT_MIN:
+                        dropped.append([line, f"repeated in {count} earlier articles of {art.source}"])
+                        continue
+                kept.append(raw_line)
+            if dropped and any(x.strip() for x in kept):
+                art.text = "\n".join(kept).strip("\n")
+                while "\n\n\n" in art.text:
+                    art.text = art.text.replace("\n\n\n", "\n\n")
+                art.meta.setdefault("dropped_lines", []).extend(dropped)
+            for h in hashes:
+                added[(art.source, h)] += 1
+        return dict(added)
+
+
+class Deduplicator:
+    """Marks exact and near copies of stored or earlier-in-batch articles."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def apply(self, articles: list[Article]) -> dict[str, tuple[bytes, list[str]]]:
+        """Sets ``duplicate_of`` in place; returns the MinHash data of the batch's originals."""
+        by_hash: dict[str, str] = {}
+        batch_bands: dict[str, list[str]] = {}
+        batch_sigs: dict[str, Signature] = {}
+        out: dict[str, tuple[bytes, list[str]]] = {}
+        for art in articles:
+            art.content_hash = content_hash(art.title, art.text)
+            art.duplicate_of = art.duplicate_kind = None
+            original = by_hash.get(art.content_hash) or self.store.original_with_hash(art.content_hash, exclude=art.id)
+            if original:
+                art.duplicate_of, art.duplicate_kind = original, "exact"
+                continue
+            by_hash[art.content_hash] = art.id
+            sig = minhash(art.text)
+            if sig is None:
+                continue
+            bands = sig.bands()
+            match = self._near_match(art.id, sig, bands, batch_bands, batch_sigs)
+            if match:
+                art.duplicate_of, art.duplicate_kind = match, "near"
+                art.meta["near_duplicate_similarity"] = round(sig.jaccard(self._signature(match, batch_sigs)), 3)
+                continue
+            out[art.id] = (sig.to_bytes(), bands)
+            batch_sigs[art.id] = sig
+            for band in bands:
+                batch_bands.setdefault(band, []).append(art.id)
+        return out
+
+    def _signature(self, article_id: str, batch_sigs: dict[str, Signature]) -> Signature:
+        if article_id in batch_sigs:
+            return batch_sigs[article_id]
+        return Signature.from_bytes(self.store.signatures([article_id])[article_id])
+
+    def _near_match(self, article_id, sig, bands, batch_bands, batch_sigs) -> str | None:
+        candidates = self.store.band_candidates(bands, exclude=article_id)
+        for band in bands:
+            for other in batch_bands.get(band, []):
+                if other not in candidates:
+                    candidates.append(other)
+        stored = self.store.signatures([c for c in candidates if c not in batch_sigs])
+        best, best_score = None, NEAR_THRESHOLD
+        for other in candidates:
+            other_sig = batch_sigs.get(other) or (Signature.from_bytes(stored[other]) if other in stored else None)
+            if other_sig is None:
+                continue
+            score = sig.jaccard(other_sig)
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = other, score
+        return best
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run_ingest(
+    store: Store,
+    records: Iterable[Article | Rejection],
+    *,
+    inputs: list[str],
+    executor: LocalExecutor | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> RunReport:
+    """Ingest a stream of read records into the store; returns what happened."""
+    report = RunReport(run_id=store.begin_run(inputs))
+    own_executor = executor is None
+    executor = executor or LocalExecutor()
+    seen_ids: dict[str, tuple[str, str]] = {}
+    boilerplate, dedup = OutletBoilerplate(store), Deduplicator(store)
+    try:
+        for batch in _batches(records, batch_size):
+            rejections = [r for r in batch if isinstance(r, Rejection)]
+            fresh: list[Article] = []
+            stored = store.stored_state(a.id for a in batch if isinstance(a, Article))
+            for art in (a for a in batch if isinstance(a, Article)):
+                report.read += 1
+                art.meta["raw_hash"] = raw_hash(art)
+                if art.id in seen_ids:
+                    first_origin, first_hash = seen_ids[art.id]
+                    if first_hash == art.meta["raw_hash"]:
+                        report.unchanged += 1
+                    else:
+                        rejections.append(
+                            Rejection(art.origin, f"article id {art.id!r} already used by {first_origin} in this run")
+                        )
+                    continue
+                seen_ids[art.id] = (art.origin, art.meta["raw_hash"])
+                previous = stored.get(art.id)
+                if previous and previous.raw_hash == art.meta["raw_hash"]:
+                    report.unchanged += 1
+                    continue
+                art.meta["updated"] = previous is not None
+                fresh.append(art)
+            cleaned: list[Article] = []
+            for result in executor.map(clean_or_reject, fresh):
+                (rejections if isinstance(result, Rejection) else cleaned).append(result)
+            line_counts = boilerplate.apply(cleaned)
+            signatures = dedup.apply(cleaned)
+            for art in cleaned:
+                if art.meta.pop("updated"):
+                    report.updated += 1
+                else:
+                    report.added += 1
+                if art.duplicate_kind == "exact":
+                    report.exact_duplicates += 1
+                elif art.duplicate_kind == "near":
+                    report.near_duplicates += 1
+            store.write_articles(cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts)
+            store.record_rejections(report.run_id, rejections)
+            report.rejections.extend(rejections)
+            if on_progress:
+                on_progress(len(batch))
+    finally:
+        if own_executor:
+            executor.close()
+        store.finish_run(report.run_id, report.as_dict())
+    return report

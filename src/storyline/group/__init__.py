@@ -1,0 +1,1 @@
+"""Corpus steps that relate articles to each other: duplicates, events, stories."""

@@ -1,0 +1,73 @@
+"""Ingest: every input format to ``Article`` records (or ``Rejection`` with a reason).
+
+One reader per format; the format is sniffed from the content so a ``.txt`` holding HTML, or a
+feed saved without an extension, still goes to the right reader.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from storyline.ingest.detect import detect_format
+from storyline.ingest.feeds import read_feed
+from storyline.ingest.html import read_html
+from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.sources import Source, iter_sources
+from storyline.ingest.text import read_text
+from storyline.ingest.warc import read_warc
+from storyline.model import Article, Rejection
+
+# One-article formats are read whole; past this size a file is not an article.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+MAX_FEED_BYTES = 200 * 1024 * 1024
+
+__all__ = ["read_inputs", "read_source", "detect_format", "MAX_DOCUMENT_BYTES"]
+
+
+def read_inputs(paths: Iterable[str | os.PathLike], stdin: BinaryIO | None = None) -> Iterator[Article | Rejection]:
+    """Articles from every input, in a stable order; unreadable inputs become rejections."""
+    for item in iter_sources(paths, stdin=stdin):
+        if isinstance(item, tuple):
+            yield Rejection(*item)
+        else:
+            yield from read_source(item)
+
+
+def read_source(source: Source) -> Iterator[Article | Rejection]:
+    try:
+        size = source.size
+        if size == 0:
+            yield Rejection(source.origin, "empty file")
+            return
+        head = source.head()
+    except (OSError, EOFError) as exc:
+        yield Rejection(source.origin, f"cannot read ({exc})")
+        return
+    if not head.strip():
+        yield Rejection(source.origin, "no text (only whitespace)")
+        return
+    kind = detect_format(head, source.origin)
+    if kind is None:
+        yield Rejection(source.origin, "binary content (not text, HTML, feed, WARC or JSONL)")
+        return
+    try:
+        if kind in ("jsonl", "warc"):
+            with source.open() as stream:
+                reader = read_jsonl if kind == "jsonl" else read_warc
+                yield from reader(source, stream)
+            return
+        limit = MAX_FEED_BYTES if kind == "feed" else MAX_DOCUMENT_BYTES
+        with source.open() as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            yield Rejection(
+                source.origin,
+                f"too large for one {kind} document (over {limit // 2**20} MB); split it or use JSONL",
+            )
+            return
+        reader = {"text": read_text, "html": read_html, "feed": read_feed}[kind]
+        yield from reader(source, data)
+    except (OSError, EOFError) as exc:
+        yield Rejection(source.origin, f"input ends abruptly or cannot be read ({exc})")

@@ -1,0 +1,382 @@
+"""The store: one SQLite file, the only module that speaks SQL.
+
+WAL mode lets readers (the web app, a search) go on while ``storyline run`` writes. Every value
+that comes from an article or a user reaches SQL as a bound parameter, never as SQL text.
+A batch is written in one transaction, so a run killed midway leaves whole batches or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from storyline.model import Article, Rejection
+from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used (newer schema, not a database, locked for too long)."""
+
+
+_ARTICLE_COLUMNS = (
+    "article_id, title, text, url, source, published, lang, author, summary_only, content_hash, "
+    "duplicate_of, duplicate_kind, origin, input_format, raw_text, cleaning"
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the store already holds for an article id (to skip or update it)."""
+
+    content_hash: str
+    raw_hash: str
+
+
+class Store:
+    """A Storyline database. Open with ``Store(path)``; close with ``close()`` or a ``with`` block."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not read_only:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable Storyline database ({exc})") from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this Storyline "
+                f"({SCHEMA_VERSION}); upgrade Storyline"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: schema version {version} needs an upgrade; open it writable once")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _split_sql(MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all of a batch or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def begin_run(self, inputs: list[str]) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO runs (started_at, inputs) VALUES (?, ?)", (_now(), json.dumps(inputs))
+            )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET finished_at = ?, articles_read = ?, articles_added = ?, "
+                "articles_updated = ?, duplicates = ?, rejected = ? WHERE run_id = ?",
+                (
+                    _now(),
+                    counts.get("read", 0),
+                    counts.get("added", 0),
+                    counts.get("updated", 0),
+                    counts.get("duplicates", 0),
+                    counts.get("rejected", 0),
+                    run_id,
+                ),
+            )
+
+    def record_rejections(self, run_id: int | None, rejections: Iterable[Rejection]) -> None:
+        rows = [(run_id, r.origin, r.reason) for r in rejections]
+        if rows:
+            with self.transaction():
+                self.conn.executemany("INSERT INTO rejections (run_id, origin, reason) VALUES (?, ?, ?)", rows)
+
+    # -- articles: writing -------------------------------------------------------------------
+
+    def stored_state(self, article_ids: Iterable[str]) -> dict[str, StoredState]:
+        """The content and raw hashes of those ids already stored."""
+        out: dict[str, StoredState] = {}
+        for chunk in _chunks(list(article_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT article_id, content_hash, json_extract(cleaning, '$.raw_hash') AS raw_hash "
+                f"FROM articles WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out[row["article_id"]] = StoredState(row["content_hash"], row["raw_hash"] or "")
+        return out
+
+    def original_with_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
+        """The first stored non-duplicate article with this normalised text hash."""
+        row = self.conn.execute(
+            "SELECT article_id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL "
+            "AND article_id IS NOT ? ORDER BY rowid LIMIT 1",
+            (content_hash, exclude),
+        ).fetchone()
+        return row["article_id"] if row else None
+
+    def band_candidates(self, band_keys: list[str], exclude: str | None = None) -> list[str]:
+        """Stored non-duplicate articles that share at least one MinHash band, oldest first."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(band_keys, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT DISTINCT b.article_id, a.rowid AS r FROM minhash_bands b "
+                f"JOIN articles a ON a.article_id = b.article_id "
+                f"WHERE b.band_key IN ({marks}) AND a.duplicate_of IS NULL",
+                chunk,
+            ):
+                if row["article_id"] != exclude:
+                    found[row["article_id"]] = row["r"]
+        return sorted(found, key=found.__getitem__)
+
+    def signatures(self, article_ids: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for chunk in _chunks(article_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT article_id, signature FROM minhash_signatures WHERE article_id IN ({marks})", chunk
+            ):
+                out[row["article_id"]] = row["signature"]
+        return out
+
+    def write_articles(
+        self,
+        articles: list[Article],
+        *,
+        run_id: int | None,
+        signatures: dict[str, tuple[bytes, list[str]]],
+        source_lines: dict[tuple[str, str], int] | None = None,
+    ) -> None:
+        """Insert or replace a batch of articles with their MinHash data, in one transaction."""
+        with self.transaction():
+            for art in articles:
+                values = (
+                    art.title,
+                    art.text,
+                    art.url,
+                    art.source,
+                    art.published,
+                    art.lang,
+                    art.author,
+                    int(art.summary_only),
+                    art.content_hash,
+                    art.duplicate_of,
+                    art.duplicate_kind,
+                    art.origin,
+                    art.input_format,
+                    art.raw_text,
+                    json.dumps(art.meta, ensure_ascii=False, sort_keys=True),
+                    run_id,
+                )
+                updated = self.conn.execute(
+                    "UPDATE articles SET title=?, text=?, url=?, source=?, published=?, lang=?, author=?, "
+                    "summary_only=?, content_hash=?, duplicate_of=?, duplicate_kind=?, origin=?, "
+                    "input_format=?, raw_text=?, cleaning=?, run_id=? WHERE article_id=?",
+                    (*values, art.id),
+                ).rowcount
+                if not updated:
+                    self.conn.execute(
+                        f"INSERT INTO articles ({_ARTICLE_COLUMNS}, run_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (art.id, *values),
+                    )
+                self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
+                self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
+                if art.id in signatures:
+                    signature, bands = signatures[art.id]
+                    self.conn.execute(
+                        "INSERT INTO minhash_signatures (article_id, signature) VALUES (?, ?)", (art.id, signature)
+                    )
+                    self.conn.executemany(
+                        "INSERT OR IGNORE INTO minhash_bands (band_key, article_id) VALUES (?, ?)",
+                        [(band, art.id) for band in bands],
+                    )
+            if source_lines:
+                self.conn.executemany(
+                    "INSERT INTO source_lines (source, line_hash, articles) VALUES (?, ?, ?) "
+                    "ON CONFLICT (source, line_hash) DO UPDATE SET articles = articles + excluded.articles",
+                    [(source, line_hash, n) for (source, line_hash), n in sorted(source_lines.items())],
+                )
+
+    # -- outlet line statistics --------------------------------------------------------------
+
+    def source_line_counts(self, source: str, line_hashes: Iterable[str]) -> dict[str, int]:
+        """How many stored articles of this outlet contain each line (absent lines: not returned)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(line_hashes)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT line_hash, articles FROM source_lines WHERE source = ? AND line_hash IN ({marks})",
+                (source, *chunk),
+            ):
+                out[row["line_hash"]] = row["articles"]
+        return out
+
+    def source_article_count(self, source: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM articles WHERE source = ?", (source,)).fetchone()[0]
+
+    # -- articles: reading -------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return _article_from_row(row) if row else None
+
+    def articles(self, *, include_duplicates: bool = True) -> Iterator[Article]:
+        """Every article in insertion order, streamed."""
+        where = "" if include_duplicates else "WHERE duplicate_of IS NULL"
+        for row in self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles {where} ORDER BY rowid"):
+            yield _article_from_row(row)
+
+    def count_articles(self, *, include_duplicates: bool = True) -> int:
+        where = "" if include_duplicates else "WHERE duplicate_of IS NULL"
+        return self.conn.execute(f"SELECT count(*) FROM articles {where}").fetchone()[0]
+
+    def assignments(self) -> Iterator[dict]:
+        """One row per article: its event, story and the article it duplicates."""
+        for row in self.conn.execute("SELECT article_id, duplicate_of FROM articles ORDER BY rowid"):
+            yield {"id": row["article_id"], "event": None, "story": None, "duplicate_of": row["duplicate_of"]}
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over titles and texts; the user's words are matched, never parsed as SQL."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT a.article_id, a.title, a.source, a.published, "
+            "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(articles_fts, 5.0, 1.0) AS score "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score, a.article_id LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [
+            SearchHit(r["article_id"], r["title"], r["source"], r["published"], r["snippet"], -r["score"])
+            for r in rows
+        ]
+
+    def rejections(self, run_id: int | None = None) -> list[Rejection]:
+        if run_id is None:
+            rows = self.conn.execute("SELECT origin, reason FROM rejections ORDER BY rowid")
+        else:
+            rows = self.conn.execute("SELECT origin, reason FROM rejections WHERE run_id = ? ORDER BY rowid", (run_id,))
+        return [Rejection(r["origin"], r["reason"]) for r in rows]
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: quoted phrases and words, all required.
+
+    FTS5 has its own syntax (AND, NEAR, column filters, ``*``); a stray quote or operator in a
+    search box would be a syntax error or a different query, so every term is quoted.
+    """
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"|([^\s"]+)', text):
+        term = (phrase or word).replace('"', "").strip()
+        if term and re.search(r"\w", term):
+            terms.append('"' + term + '"')
+    return " ".join(terms)
+
+
+def _article_from_row(row: sqlite3.Row) -> Article:
+    meta = json.loads(row["cleaning"] or "{}")
+    return Article(
+        id=row["article_id"],
+        raw_text=row["raw_text"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=row["published"],
+        lang=row["lang"],
+        author=row["author"],
+        summary_only=bool(row["summary_only"]),
+        origin=row["origin"],
+        input_format=row["input_format"],
+        content_hash=row["content_hash"],
+        duplicate_of=row["duplicate_of"],
+        duplicate_kind=row["duplicate_kind"],
+        meta=meta,
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements; trigger bodies keep their inner semicolons."""
+    statements, buf, depth = [], [], 0
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        buf.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            depth += 1
+        if upper.startswith("END;"):
+            depth -= 1
+        if stripped.endswith(";") and depth == 0:
+            statements.append("\n".join(buf))
+            buf = []
+    if buf:
+        statements.append("\n".join(buf))
+    return statements
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,92 @@
+"""The versioned schema: an ordered list of migrations, each applied once, in one transaction.
+
+A database records its version in ``PRAGMA user_version``; opening an older file upgrades it in
+place, opening a newer one is refused (an old Storyline must not write into a layout it does not
+know). Table and column names are meant to read well in datasette or sqlite-utils.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: articles, their full-text index, near-duplicate bands and runs.
+    """
+    CREATE TABLE runs (
+        run_id      INTEGER PRIMARY KEY,
+        started_at  TEXT NOT NULL,
+        inputs      TEXT NOT NULL,          -- JSON list of the paths given
+        articles_read INTEGER NOT NULL DEFAULT 0,
+        articles_added INTEGER NOT NULL DEFAULT 0,
+        articles_updated INTEGER NOT NULL DEFAULT 0,
+        duplicates  INTEGER NOT NULL DEFAULT 0,
+        rejected    INTEGER NOT NULL DEFAULT 0,
+        finished_at TEXT
+    );
+    CREATE TABLE articles (
+        article_id   TEXT PRIMARY KEY,
+        title        TEXT,
+        text         TEXT NOT NULL,          -- cleaned body
+        url          TEXT,
+        source       TEXT,                   -- outlet name or web domain
+        published    TEXT,                   -- ISO date YYYY-MM-DD
+        lang         TEXT,
+        author       TEXT,
+        summary_only INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,          -- hash of the normalised cleaned text
+        duplicate_of TEXT REFERENCES articles(article_id),
+        duplicate_kind TEXT,                 -- exact | near
+        origin       TEXT NOT NULL,          -- the input it was read from
+        input_format TEXT NOT NULL,
+        raw_text     TEXT NOT NULL,
+        cleaning     TEXT NOT NULL DEFAULT '{}',  -- JSON: dropped lines and reasons, foreign lines
+        run_id       INTEGER REFERENCES runs(run_id)
+    );
+    CREATE INDEX articles_by_hash ON articles(content_hash);
+    CREATE INDEX articles_by_published ON articles(published);
+    CREATE INDEX articles_by_source ON articles(source);
+    CREATE INDEX articles_by_duplicate ON articles(duplicate_of);
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+
+    -- MinHash signatures cut into bands: articles sharing a band are near-duplicate candidates.
+    CREATE TABLE minhash_bands (
+        band_key   TEXT NOT NULL,            -- "<band number>:<hash of the band>"
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        PRIMARY KEY (band_key, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX minhash_bands_by_article ON minhash_bands(article_id);
+    CREATE TABLE minhash_signatures (
+        article_id TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        signature  BLOB NOT NULL
+    );
+
+    -- How often a line was seen per outlet: lines repeated across an outlet's articles are boilerplate.
+    CREATE TABLE source_lines (
+        source    TEXT NOT NULL,
+        line_hash TEXT NOT NULL,
+        articles  INTEGER NOT NULL,
+        PRIMARY KEY (source, line_hash)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE rejections (
+        run_id INTEGER REFERENCES runs(run_id),
+        origin TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
