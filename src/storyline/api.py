@@ -41,10 +41,10 @@ class Storyline:
     ) -> RunReport:
         """Read, clean, deduplicate and store every input; bad inputs are reported, not fatal."""
         paths = [str(p) for p in paths]
+        own_files = [f"{self.path}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")]
+        records = read_inputs(paths, stdin=stdin, skip=own_files)
         with LocalExecutor(workers) as executor:
-            return run_ingest(
-                self.store, read_inputs(paths, stdin=stdin), inputs=paths, executor=executor, on_progress=on_progress
-            )
+            return run_ingest(self.store, records, inputs=paths, executor=executor, on_progress=on_progress)
 
     def articles(self, *, include_duplicates: bool = True) -> Iterator[Article]:
         return self.store.articles(include_duplicates=include_duplicates)
