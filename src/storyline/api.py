@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from storyline.engine.executors import LocalExecutor
-from storyline.engine.ingest_pipeline import RunReport, run_ingest
+from storyline.engine.ingest_pipeline import BATCH_SIZE, RunReport, run_ingest
 from storyline.export import write_rows
 from storyline.ingest import read_inputs
 from storyline.model import Article
@@ -38,12 +38,16 @@ class Storyline:
         stdin: BinaryIO | None = None,
         workers: int | None = None,
         on_progress: Callable[[int], None] | None = None,
+        batch_size: int | None = None,
     ) -> RunReport:
         """Read, clean, deduplicate and store every input; bad inputs are reported, not fatal."""
         paths = [str(p) for p in paths]
+        own_files = [f"{self.path}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")]
+        records = read_inputs(paths, stdin=stdin, skip=own_files)
         with LocalExecutor(workers) as executor:
             return run_ingest(
-                self.store, read_inputs(paths, stdin=stdin), inputs=paths, executor=executor, on_progress=on_progress
+                self.store, records, inputs=paths, executor=executor, on_progress=on_progress,
+                batch_size=batch_size or BATCH_SIZE,
             )
 
     def articles(self, *, include_duplicates: bool = True) -> Iterator[Article]:

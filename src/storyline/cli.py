@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", help="files, folders (read recursively) or - for standard input")
     run.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     run.add_argument("--workers", type=int, default=None, help="processes for per-article steps (default: cores)")
+    run.add_argument("--batch-size", type=int, default=None, help="articles per transaction (default 256)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=cmd_run)
 
@@ -71,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with storyline.open(args.db) as db:
         bar = tqdm(unit=" articles", disable=True if args.quiet else None, file=sys.stderr, leave=False)
         try:
-            report = db.ingest(args.paths, workers=args.workers, on_progress=bar.update)
+            report = db.ingest(args.paths, workers=args.workers, on_progress=bar.update, batch_size=args.batch_size)
         finally:
             bar.close()
     for rejection in report.rejections:

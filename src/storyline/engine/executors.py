@@ -2,6 +2,10 @@
 
 Per-article steps are pure functions of one article, so where they run does not change what they
 return, and results come back in input order (the same input gives the same output).
+
+A step may carry a ``prepare`` attribute: a function that loads what the step needs (models).
+The pool calls it in the parent before forking, so the workers share one copy of the models
+(copy-on-write) instead of each loading its own.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ class LocalExecutor:
         if self.workers == 1 or len(items) < MIN_PARALLEL_BATCH:
             return [fn(item) for item in items]
         if self._pool is None:
+            prepare = getattr(fn, "prepare", None)
+            if prepare is not None:
+                prepare()  # load models here, before the fork, so workers share one copy
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         chunk = max(1, len(items) // (self.workers * 4))
         return list(self._pool.map(fn, items, chunksize=chunk))

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from storyline.clean import clean_article, line_hash, normalize_line
+import numpy as np
+
+from storyline.clean import clean_article, clean_text, line_hash, normalize_line
 from storyline.engine.executors import LocalExecutor
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
 from storyline.model import Article, Rejection
@@ -58,11 +60,21 @@ class RunReport:
         }
 
     def summary(self) -> str:
-        return (
+        """One line: what was read, stored, found to be a copy, and rejected (by most common reason)."""
+        line = (
             f"{self.read} articles read: {self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
             f"{self.duplicates} duplicates ({self.exact_duplicates} exact, {self.near_duplicates} near); "
             f"{len(self.rejections)} inputs rejected"
         )
+        if self.rejections:
+            reasons = Counter(_reason_kind(r.reason) for r in self.rejections)
+            line += " (" + ", ".join(f"{n} {kind}" for kind, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))) + ")"
+        return line
+
+
+def _reason_kind(reason: str) -> str:
+    """The reason without its details: "malformed JSON (Expecting value...)" -> "malformed JSON"."""
+    return reason.split(" (", 1)[0].split(";", 1)[0].strip()
 
 
 def raw_hash(article: Article) -> str:
@@ -87,6 +99,15 @@ def clean_or_reject(article: Article) -> Article | Rejection:
     return cleaned
 
 
+def _load_cleaning_models() -> None:
+    """Clean a small non-English sample: whatever models cleaning loads lazily are loaded now."""
+    sample = "Le gouvernement a annoncé mercredi une réforme des retraites très contestée par les syndicats."
+    clean_text(f"{sample}\n\n{sample} Les écoles ferment.")
+
+
+clean_or_reject.prepare = _load_cleaning_models  # type: ignore[attr-defined]
+
+
 class OutletBoilerplate:
     """Drops lines that earlier articles of the same outlet repeat (menus, taglines, footers)."""
 
@@ -95,19 +116,26 @@ class OutletBoilerplate:
 
     def apply(self, articles: list[Article]) -> dict[tuple[str, str], int]:
         """Filter the batch in order; returns the line counts the batch adds, for the store."""
+        hashes_by_source: dict[str, set[str]] = {}
+        line_hashes: dict[int, set[str]] = {}
+        for index, art in enumerate(articles):
+            if art.source:
+                hashes = {line_hash(x) for x in (normalize_line(y) for y in art.text.split("\n")) if x}
+                line_hashes[index] = hashes
+                hashes_by_source.setdefault(art.source, set()).update(hashes)
+        # One look-up per outlet and batch, not one per article.
+        seen = {source: self.store.source_line_counts(source, hashes) for source, hashes in hashes_by_source.items()}
         added: Counter[tuple[str, str]] = Counter()
-        for art in articles:
+        for index, art in enumerate(articles):
             if not art.source:
                 continue
-            lines = [normalize_line(x) for x in art.text.split("\n")]
-            hashes = {line_hash(x) for x in lines if x}
-            seen = self.store.source_line_counts(art.source, hashes)
+            stored = seen[art.source]
             kept, dropped = [], []
             for raw_line in art.text.split("\n"):
                 line = normalize_line(raw_line)
                 if line:
                     h = line_hash(line)
-                    count = seen.get(h, 0) + added[(art.source, h)]
+                    count = stored.get(h, 0) + added[(art.source, h)]
                     if count >= OUTLET_REPEAT_MIN:
                         dropped.append([line, f"repeated in {count} earlier articles of {art.source}"])
                         continue
@@ -117,67 +145,76 @@ class OutletBoilerplate:
                 while "\n\n\n" in art.text:
                     art.text = art.text.replace("\n\n\n", "\n\n")
                 art.meta.setdefault("dropped_lines", []).extend(dropped)
-            for h in hashes:
+            for h in line_hashes[index]:
                 added[(art.source, h)] += 1
         return dict(added)
 
 
 class Deduplicator:
-    """Marks exact and near copies of stored or earlier-in-batch articles."""
+    """Marks exact and near copies of stored or earlier-in-batch articles.
+
+    The store is asked once per batch (hashes, bands, signatures), not once per article, so the
+    cost of a batch does not grow with the size of the database.
+    """
 
     def __init__(self, store: Store):
         self.store = store
 
     def apply(self, articles: list[Article]) -> dict[str, tuple[bytes, list[str]]]:
         """Sets ``duplicate_of`` in place; returns the MinHash data of the batch's originals."""
+        batch_ids = {a.id for a in articles}  # their stored versions are being replaced
+        for art in articles:
+            art.content_hash = content_hash(art.title, art.text)
+            art.duplicate_of = art.duplicate_kind = None
+        stored_originals = self.store.originals_by_hash((a.content_hash for a in articles), exclude=batch_ids)
+        sigs = {a.id: minhash(a.text) for a in articles if a.content_hash not in stored_originals}
+        bands = {article_id: sig.bands() for article_id, sig in sigs.items() if sig is not None}
+        members = self.store.band_members((b for bs in bands.values() for b in bs), exclude=batch_ids)
+        stored_ids = sorted({article_id for found in members.values() for _, article_id in found})
+        stored_sigs = {k: Signature.from_bytes(v) for k, v in self.store.signatures(stored_ids).items()}
+
         by_hash: dict[str, str] = {}
         batch_bands: dict[str, list[str]] = {}
         batch_sigs: dict[str, Signature] = {}
         out: dict[str, tuple[bytes, list[str]]] = {}
         for art in articles:
-            art.content_hash = content_hash(art.title, art.text)
-            art.duplicate_of = art.duplicate_kind = None
-            original = by_hash.get(art.content_hash) or self.store.original_with_hash(art.content_hash, exclude=art.id)
+            original = by_hash.get(art.content_hash) or stored_originals.get(art.content_hash)
             if original:
                 art.duplicate_of, art.duplicate_kind = original, "exact"
                 continue
             by_hash[art.content_hash] = art.id
-            sig = minhash(art.text)
+            sig = sigs.get(art.id)
             if sig is None:
                 continue
-            bands = sig.bands()
-            match = self._near_match(art.id, sig, bands, batch_bands, batch_sigs)
+            stored = sorted({m for band in bands[art.id] for m in members.get(band, [])})  # oldest first
+            candidates = [article_id for _, article_id in stored]
+            for band in bands[art.id]:
+                for other in batch_bands.get(band, []):
+                    if other not in candidates:
+                        candidates.append(other)
+            match, score = _best_match(sig, candidates, {**stored_sigs, **batch_sigs})
             if match:
                 art.duplicate_of, art.duplicate_kind = match, "near"
-                art.meta["near_duplicate_similarity"] = round(sig.jaccard(self._signature(match, batch_sigs)), 3)
+                art.meta["near_duplicate_similarity"] = round(score, 3)
                 continue
-            out[art.id] = (sig.to_bytes(), bands)
+            out[art.id] = (sig.to_bytes(), bands[art.id])
             batch_sigs[art.id] = sig
-            for band in bands:
+            for band in bands[art.id]:
                 batch_bands.setdefault(band, []).append(art.id)
         return out
 
-    def _signature(self, article_id: str, batch_sigs: dict[str, Signature]) -> Signature:
-        if article_id in batch_sigs:
-            return batch_sigs[article_id]
-        return Signature.from_bytes(self.store.signatures([article_id])[article_id])
 
-    def _near_match(self, article_id, sig, bands, batch_bands, batch_sigs) -> str | None:
-        candidates = self.store.band_candidates(bands, exclude=article_id)
-        for band in bands:
-            for other in batch_bands.get(band, []):
-                if other not in candidates:
-                    candidates.append(other)
-        stored = self.store.signatures([c for c in candidates if c not in batch_sigs])
-        best, best_score = None, NEAR_THRESHOLD
-        for other in candidates:
-            other_sig = batch_sigs.get(other) or (Signature.from_bytes(stored[other]) if other in stored else None)
-            if other_sig is None:
-                continue
-            score = sig.jaccard(other_sig)
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = other, score
-        return best
+def _best_match(sig: Signature, candidates: list[str], known: dict[str, Signature]) -> tuple[str | None, float]:
+    """The candidate with the highest estimated Jaccard at or above the threshold (first on ties)."""
+    candidates = [c for c in candidates if c in known]
+    if not candidates:
+        return None, 0.0
+    matrix = np.stack([known[c].values for c in candidates])
+    scores = (matrix == sig.values).mean(axis=1)
+    best = int(np.argmax(scores))  # argmax keeps the first of equal scores: the oldest candidate
+    if scores[best] >= NEAR_THRESHOLD:
+        return candidates[best], float(scores[best])
+    return None, 0.0
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -215,7 +252,10 @@ def run_ingest(
                         report.unchanged += 1
                     else:
                         rejections.append(
-                            Rejection(art.origin, f"article id {art.id!r} already used by {first_origin} in this run")
+                            Rejection(
+                                art.origin,
+                                f"article id used twice in this run (id {art.id!r}, first read from {first_origin})",
+                            )
                         )
                     continue
                 seen_ids[art.id] = (art.origin, art.meta["raw_hash"])
@@ -239,8 +279,9 @@ def run_ingest(
                     report.exact_duplicates += 1
                 elif art.duplicate_kind == "near":
                     report.near_duplicates += 1
-            store.write_articles(cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts)
-            store.record_rejections(report.run_id, rejections)
+            store.write_articles(
+                cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts, rejections=rejections
+            )
             report.rejections.extend(rejections)
             if on_progress:
                 on_progress(len(batch))

@@ -13,11 +13,15 @@ from storyline.ingest.sources import Source
 from storyline.model import Article, Rejection
 
 _TAG = re.compile(r"<[^>]+>")
+_BENIGN: tuple[type, ...] | None = None  # feedparser warnings that do not mean a broken feed
 
 
 def read_feed(source: Source, data: bytes) -> Iterator[Article | Rejection]:
     import feedparser
 
+    global _BENIGN
+    if _BENIGN is None:
+        _BENIGN = _benign_feed_problems()
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
     if not entries:
@@ -25,6 +29,12 @@ def read_feed(source: Source, data: bytes) -> Iterator[Article | Rejection]:
         reason = f"malformed feed ({problem})" if problem else "feed has no items"
         yield Rejection(source.origin, reason)
         return
+    problem = parsed.get("bozo_exception")
+    if problem is not None and not isinstance(problem, _BENIGN):
+        # feedparser's lenient parser recovers what it can; the items it found are kept.
+        yield Rejection(
+            source.origin, f"malformed feed XML ({problem}); {len(entries)} item(s) recovered and kept"
+        )
     feed_title = (parsed.get("feed") or {}).get("title")
     for number, entry in enumerate(entries, start=1):
         origin = f"{source.origin}#item {number}"
@@ -51,6 +61,13 @@ def read_feed(source: Source, data: bytes) -> Iterator[Article | Rejection]:
         article.published = _entry_date(entry) or article.published
         article.input_format = "feed"
         yield article
+
+
+def _benign_feed_problems() -> tuple[type, ...]:
+    import feedparser
+
+    names = ("CharacterEncodingOverride", "NonXMLContentType")
+    return tuple(getattr(feedparser, n) for n in names if hasattr(feedparser, n))
 
 
 def _summary_article(article_id: str, origin: str, summary_html: str) -> Article | Rejection:

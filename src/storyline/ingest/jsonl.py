@@ -11,30 +11,62 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from storyline.ingest.sources import Source
+from storyline.ingest.decode import DecodeError, decode_bytes
+from storyline.ingest.sources import Source, is_truncated
 from storyline.model import Article, Rejection
 
+MAX_LINE_BYTES = 20 * 1024 * 1024  # one article; a longer "line" is a broken file, not an article
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def read_jsonl(source: Source, stream: BinaryIO) -> Iterator[Article | Rejection]:
     number = 0
     try:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in _bounded_lines(stream):
+            origin = f"{source.origin}#line {number}"
+            if raw is None:
+                yield Rejection(origin, f"line longer than {MAX_LINE_BYTES // 2**20} MB; skipped")
+                continue
             if not raw.strip():
                 continue
-            origin = f"{source.origin}#line {number}"
             try:
-                record = json.loads(raw.decode("utf-8-sig"))
+                line = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                yield Rejection(origin, "not UTF-8 (JSON Lines must be UTF-8)")
-                continue
+                try:  # JSON Lines should be UTF-8; a legacy encoding is still read when it can be told
+                    line, _ = decode_bytes(raw)
+                except DecodeError as exc:
+                    yield Rejection(origin, f"not UTF-8 and {exc}")
+                    continue
+            try:
+                record = json.loads(line)
             except ValueError as exc:
                 yield Rejection(origin, f"malformed JSON ({exc})")
                 continue
             yield record_to_article(record, origin=origin, fallback_id=f"{source.stem}-{number}")
     except (OSError, EOFError) as exc:
         yield Rejection(f"{source.origin}#line {number + 1}", f"input ends abruptly ({exc})")
+        return
+    if is_truncated(stream):
+        yield Rejection(
+            f"{source.origin}#line {number}",
+            f"gzip data ends abruptly (truncated file); the {number} lines before were read",
+        )
+
+
+def _bounded_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)``; an over-long line gives ``None`` and is skipped without being held."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, raw
 
 
 def record_to_article(record: object, *, origin: str, fallback_id: str) -> Article | Rejection:

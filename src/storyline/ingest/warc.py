@@ -24,8 +24,9 @@ def read_warc(source: Source, stream: BinaryIO) -> Iterator[Article | Rejection]
 
     number = 0
     found = 0
+    records = ArchiveIterator(stream)
     try:
-        for record in ArchiveIterator(stream):
+        for record in records:
             number += 1
             if record.rec_type != "response":
                 continue
@@ -45,8 +46,11 @@ def read_warc(source: Source, stream: BinaryIO) -> Iterator[Article | Rejection]
             if len(body) > MAX_RECORD_BYTES:
                 yield Rejection(origin, f"HTML record larger than {MAX_RECORD_BYTES // 2**20} MB")
                 continue
+            if getattr(record.raw_stream, "limit", 0):
+                yield Rejection(origin, "truncated WARC: the record ends before its Content-Length")
+                return
             try:
-                html, _ = decode_bytes(body)
+                html, _ = decode_bytes(body, declared=_charset(ctype))
             except DecodeError as exc:
                 yield Rejection(origin, str(exc))
                 continue
@@ -59,7 +63,23 @@ def read_warc(source: Source, stream: BinaryIO) -> Iterator[Article | Rejection]
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         yield Rejection(f"{source.origin}#record {number + 1}", f"truncated or malformed WARC ({exc})")
         return
+    size = source.size
+    if size is not None and records.offset < size:
+        yield Rejection(
+            f"{source.origin}#record {number + 1}",
+            f"truncated or malformed WARC after byte {records.offset} of {size}; the {number} records before were read",
+        )
+        return
     if number == 0:
         yield Rejection(source.origin, "no WARC records")
     elif found == 0:
         yield Rejection(source.origin, "WARC holds no HTML response records")
+
+
+def _charset(content_type: str) -> str | None:
+    """The charset an HTTP Content-Type declares ("text/html; charset=windows-1251")."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None

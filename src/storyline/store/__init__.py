@@ -155,29 +155,39 @@ class Store:
                 out[row["article_id"]] = StoredState(row["content_hash"], row["raw_hash"] or "")
         return out
 
-    def original_with_hash(self, content_hash: str, exclude: str | None = None) -> str | None:
-        """The first stored non-duplicate article with this normalised text hash."""
-        row = self.conn.execute(
-            "SELECT article_id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL "
-            "AND article_id IS NOT ? ORDER BY rowid LIMIT 1",
-            (content_hash, exclude),
-        ).fetchone()
-        return row["article_id"] if row else None
-
-    def band_candidates(self, band_keys: list[str], exclude: str | None = None) -> list[str]:
-        """Stored non-duplicate articles that share at least one MinHash band, oldest first."""
-        found: dict[str, int] = {}
-        for chunk in _chunks(band_keys, 500):
+    def originals_by_hash(self, hashes: Iterable[str], *, exclude: set[str] = frozenset()) -> dict[str, str]:
+        """For each normalised text hash, the oldest stored non-duplicate article that has it."""
+        out: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(set(hashes)), 500):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT DISTINCT b.article_id, a.rowid AS r FROM minhash_bands b "
-                f"JOIN articles a ON a.article_id = b.article_id "
+                f"SELECT rowid, content_hash, article_id, duplicate_of FROM articles WHERE content_hash IN ({marks})",
+                chunk,
+            ):
+                if row["duplicate_of"] is None and row["article_id"] not in exclude:
+                    known = out.get(row["content_hash"])
+                    if known is None or row["rowid"] < known[0]:
+                        out[row["content_hash"]] = (row["rowid"], row["article_id"])
+        return {h: article_id for h, (_, article_id) in out.items()}
+
+    def band_members(self, band_keys: Iterable[str], *, exclude: set[str] = frozenset()) -> dict[str, list[tuple[int, str]]]:
+        """Stored articles in each MinHash band, as ``(rowid, article_id)`` (only originals have bands).
+
+        The band table is the outer loop (CROSS JOIN): SQLite would otherwise walk every original
+        article and probe its bands, which grows with the corpus.
+        """
+        out: dict[str, list[tuple[int, str]]] = {}
+        for chunk in _chunks(sorted(set(band_keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT b.band_key, b.article_id, a.rowid AS r FROM minhash_bands b "
+                f"CROSS JOIN articles a ON a.article_id = b.article_id "
                 f"WHERE b.band_key IN ({marks}) AND a.duplicate_of IS NULL",
                 chunk,
             ):
-                if row["article_id"] != exclude:
-                    found[row["article_id"]] = row["r"]
-        return sorted(found, key=found.__getitem__)
+                if row["article_id"] not in exclude:
+                    out.setdefault(row["band_key"], []).append((row["r"], row["article_id"]))
+        return out
 
     def signatures(self, article_ids: list[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -196,9 +206,15 @@ class Store:
         run_id: int | None,
         signatures: dict[str, tuple[bytes, list[str]]],
         source_lines: dict[tuple[str, str], int] | None = None,
+        rejections: Iterable[Rejection] = (),
     ) -> None:
-        """Insert or replace a batch of articles with their MinHash data, in one transaction."""
+        """Insert or replace a batch of articles with their MinHash data and the batch's rejections,
+        in one transaction: a run killed midway keeps whole batches or nothing of one."""
         with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO rejections (run_id, origin, reason) VALUES (?, ?, ?)",
+                [(run_id, r.origin, r.reason) for r in rejections],
+            )
             for art in articles:
                 values = (
                     art.title,
