@@ -63,9 +63,9 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, *, limit: in
     """A page of articles, newest publication date first (undated last, then newest stored first)."""
     where, params = filters.where()
     total = conn.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
+    # SQLite sorts NULL below every date, so DESC puts undated articles last and the index serves it.
     rows = conn.execute(
-        f"SELECT {_LIST_COLUMNS} FROM articles a{where} "
-        "ORDER BY a.published IS NULL, a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
+        f"SELECT {_LIST_COLUMNS} FROM articles a{where} ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
     ).fetchall()
     return {"total": total, "limit": limit, "offset": offset, "items": [_list_item(r) for r in rows]}
