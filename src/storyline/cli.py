@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--db", default=DEFAULT_DB)
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
+
+    serve = sub.add_parser("serve", help="browse the database in a web browser (read-only; HTTP API under /api/)")
+    serve.add_argument("--db", default=DEFAULT_DB)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -150,6 +156,23 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"    {hit.snippet}")
     if not hits:
         print("no matches", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from storyline.web import create_app
+
+    if not 0 < args.port < 65536:
+        print(f"storyline serve: --port {args.port}: not a TCP port (1-65535)", file=sys.stderr)
+        return EXIT_USAGE
+    app = create_app(args.db)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"storyline serve: listening on {args.host}: other machines can read this database", file=sys.stderr)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Serving {args.db} (read-only) at http://{shown}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
 
 

@@ -1,0 +1,240 @@
+"""Load check for `storyline serve`: concurrent clients on loopback, with and without an ingest running.
+
+    PYTHONPATH=src python bench/web_load.py [--articles 10000] [--clients 20] [--seconds 20]
+
+1. Builds (once, cached in bench/out/) a store of about ``--articles`` articles from the dev eval
+   JSONL in /work/shared/eval, repeated with perturbed ids (later rounds are stored as exact
+   duplicates of the first, like syndicated copies).
+2. Copies it, starts ``storyline serve`` on a free 127.0.0.1 port in its own process.
+3. Phase "idle": ``--clients`` threads issue requests back to back (closed loop, no think time) for
+   ``--seconds``: article page, article JSON, search page, search JSON, article list JSON.
+4. Phase "ingesting": the same while ``storyline run`` writes a fresh batch into the same database.
+5. Prints requests/s and p50/p95/p99 latency per endpoint for both phases side by side.
+The idle phase is the baseline; the target is p95 < 200 ms for article and search endpoints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+EVAL = Path(os.environ.get("STORYLINE_EVAL", "/work/shared/eval"))
+SETS = ["ecbplus-dev/articles.jsonl", "t17-dev/articles.jsonl", "uci-headlines-dev/articles.jsonl"]
+QUERIES = [
+    "earthquake", "police", "Egypt protests", "swine flu", "Haiti", "Michael Jackson", "president",
+    "\"prime minister\"", "killed", "oil prices", "bank", "vaccine", "Mubarak", "court", "fire", "China",
+]
+KINDS = ("article page", "article json", "search page", "search json", "list json")
+
+
+def build_corpus(target: int) -> Path:
+    """A JSONL of about ``target`` records: the eval sets, repeated with ids suffixed by the round."""
+    records = []
+    for name in SETS:
+        with open(EVAL / name, encoding="utf-8") as f:
+            records.extend(json.loads(line) for line in f if line.strip())
+    rounds = max(1, -(-target // len(records)))
+    path = OUT / f"web-corpus-{target}.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for r in range(rounds):
+            for rec in records:
+                rec = dict(rec, id=rec["id"] if r == 0 else f"{rec['id']}~r{r}")
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def build_store(target: int) -> Path:
+    import storyline
+
+    db = OUT / f"web-{target}.db"
+    if db.exists():
+        return db
+    OUT.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus(target)
+    started = time.perf_counter()
+    tmp = db.with_suffix(".building")
+    with storyline.open(tmp) as s:
+        report = s.ingest([corpus], workers=1)
+    tmp.rename(db)
+    print(f"built {db.name}: {report.summary()} in {time.perf_counter() - started:.0f} s", flush=True)
+    return db
+
+
+def live_batch(n: int) -> Path:
+    """Records the server has not seen (new ids, slightly changed text) for the concurrent ingest."""
+    path = OUT / f"web-live-{n}.jsonl"
+    with open(EVAL / SETS[1], encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()][:n]
+    with open(path, "w", encoding="utf-8") as out:
+        for rec in records:
+            rec = dict(rec, id=f"live-{rec['id']}-{time.time_ns()}", text="Update: " + rec["text"])
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sample_ids(db: Path, n: int) -> list[str]:
+    from storyline.store import Store
+    from storyline.store.queries_web import ArticleFilter, list_articles
+
+    with Store(db, read_only=True) as store:
+        total = list_articles(store.conn, ArticleFilter(), limit=1, offset=0)["total"]
+        rng = random.Random(7)
+        offsets = sorted(rng.sample(range(total), min(n, total)))
+        return [list_articles(store.conn, ArticleFilter(), limit=1, offset=o)["items"][0]["id"] for o in offsets]
+
+
+def request_plan(ids: list[str], total: int, seed: int):
+    rng = random.Random(seed)
+    while True:
+        kind = KINDS[rng.randrange(len(KINDS))]
+        if kind == "article page":
+            yield kind, "/articles/" + quote(rng.choice(ids), safe="")
+        elif kind == "article json":
+            yield kind, "/api/articles/" + quote(rng.choice(ids), safe="")
+        elif kind == "search page":
+            yield kind, "/search?q=" + quote(rng.choice(QUERIES))
+        elif kind == "search json":
+            yield kind, "/api/search?q=" + quote(rng.choice(QUERIES))
+        else:
+            yield kind, f"/api/articles?limit=20&offset={rng.randrange(max(total - 20, 1))}"
+
+
+def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float, max_requests: int) -> dict:
+    """Closed-loop clients until the time or request budget runs out; latencies per kind in ms."""
+    latencies: dict[str, list[float]] = {k: [] for k in KINDS}
+    errors: list[str] = []
+    lock = threading.Lock()
+    budget = iter(range(max_requests))
+    deadline = time.perf_counter() + seconds
+
+    def client(seed: int) -> None:
+        plan = request_plan(ids, total, seed)
+        with httpx.Client(base_url=base, timeout=30) as http:
+            while time.perf_counter() < deadline:
+                with lock:
+                    if next(budget, None) is None:
+                        return
+                kind, path = next(plan)
+                start = time.perf_counter()
+                response = http.get(path)
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    if response.status_code == 200:
+                        latencies[kind].append(elapsed)
+                    else:
+                        errors.append(f"{response.status_code} {path}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"latencies": latencies, "errors": errors, "seconds": time.perf_counter() - started}
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report(phases: dict[str, dict]) -> None:
+    names = list(phases)
+    print(f"\n{'endpoint':<14}" + "".join(f"{n + ': req/s  p50  p95  p99 ms':>36}" for n in names))
+    for kind in (*KINDS, "all"):
+        row = f"{kind:<14}"
+        for name in names:
+            result = phases[name]
+            values = (
+                [v for vs in result["latencies"].values() for v in vs] if kind == "all" else result["latencies"][kind]
+            )
+            rate = len(values) / result["seconds"]
+            row += f"{rate:>16.1f} {percentile(values, 50):>6.0f} {percentile(values, 95):>5.0f} {percentile(values, 99):>6.0f}"
+        print(row)
+    for name in names:
+        errors = phases[name]["errors"]
+        print(f"{name}: {sum(map(len, phases[name]['latencies'].values()))} requests in "
+              f"{phases[name]['seconds']:.1f} s, {len(errors)} errors" + (f" (first: {errors[0]})" if errors else ""))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
+    parser.add_argument("--live", type=int, default=400, help="articles the concurrent ingest writes")
+    args = parser.parse_args()
+
+    base_db = build_store(args.articles)
+    work = OUT / "web-load-work.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(work) + suffix).unlink(missing_ok=True)
+    shutil.copy(base_db, work)
+    ids = sample_ids(work, 2000)
+    from storyline.store import Store
+
+    with Store(work, read_only=True) as store:
+        total = store.count_articles()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(work), "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        print(server.stdout.readline().strip(), flush=True)
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/api/sources", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        print(f"store: {total} articles; {args.clients} clients, {args.seconds:.0f} s per phase; "
+              f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}", flush=True)
+        phases = {"idle": load(base, ids, total, clients=args.clients, seconds=args.seconds,
+                               max_requests=args.max_requests)}
+        batch = live_batch(args.live)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "storyline.cli", "run", str(batch), "--db", str(work), "--quiet", "--workers", "1"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        time.sleep(3)  # let the writer get past start-up and into its batches
+        phases["ingesting"] = load(base, ids, total, clients=args.clients, seconds=args.seconds,
+                                   max_requests=args.max_requests)
+        still_running = ingest.poll() is None
+        output, _ = ingest.communicate()
+        print(f"concurrent ingest {'outlasted' if still_running else 'ended before the end of'} the phase: "
+              f"{output.strip().splitlines()[0] if output.strip() else ''}")
+        report(phases)
+    finally:
+        server.terminate()
+        server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The HTTP API under /api/: JSON for the data behind every page.
+
+Errors are ``{"error": message}`` with the status (see ``app.py``); lists are paged with
+``limit``/``offset`` and carry ``total`` and a ``next`` URL.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from storyline.store import fts_query
+from storyline.store import queries_web as queries
+from storyline.web import schemas
+from storyline.web.params import ArticleId, BadParameter, DateParam, Limit, ListParams, Offset, SearchText, Source
+from storyline.web.render import page_url
+
+router = APIRouter(prefix="/api", responses={422: {"model": schemas.Error, "description": "bad parameter"}})
+
+
+def _next(request: Request, page: dict) -> str | None:
+    if page["offset"] + page["limit"] >= page["total"]:
+        return None
+    return page_url(request.url.path, dict(request.query_params), offset=page["offset"] + page["limit"])
+
+
+@router.get("/articles", response_model=schemas.ArticlePage, summary="List articles, newest first")
+def articles(
+    request: Request,
+    source: Source = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+    include_duplicates: Annotated[bool, Query(description="include articles that copy another")] = True,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
+    params = ListParams.parse(source, date_from, date_to, include_duplicates)
+    page = queries.list_articles(request.app.state.readers.conn(), params.filters, limit=limit, offset=offset)
+    return {**page, "next": _next(request, page)}
+
+
+@router.get(
+    "/articles/{article_id:path}",
+    response_model=schemas.ArticleDetail,
+    response_model_exclude_none=False,
+    summary="One article with its cleaning notes and duplicates",
+    responses={404: {"model": schemas.Error, "description": "no article with this id"}},
+)
+def article(
+    request: Request,
+    article_id: ArticleId,
+    include_raw: Annotated[bool, Query(description="also return the text as read")] = False,
+):
+    found = queries.article_detail(request.app.state.readers.conn(), article_id)
+    if found is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    if not include_raw:
+        found["raw_text"] = None
+    return found
+
+
+@router.get("/search", response_model=schemas.SearchPage, summary="Full-text search with highlighted snippets")
+def search(request: Request, q: SearchText, limit: Limit = 20, offset: Offset = 0):
+    if not fts_query(q):
+        raise BadParameter("q", "no words to search for")
+    page = queries.search_articles(request.app.state.readers.conn(), q, limit=limit, offset=offset)
+    return {**page, "next": _next(request, page)}
+
+
+@router.get("/sources", response_model=list[schemas.Source], summary="Outlets with their article counts")
+def sources(request: Request):
+    return queries.list_sources(request.app.state.readers.conn())
