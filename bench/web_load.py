@@ -185,6 +185,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
+    parser.add_argument("--server-workers", type=int, default=1, help="storyline serve --workers")
     parser.add_argument("--live", type=int, default=400, help="articles the concurrent ingest writes")
     args = parser.parse_args()
 
@@ -193,6 +194,9 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
     shutil.copy(base_db, work)
+    import storyline
+
+    storyline.open(work).close()  # brings a store built by an older schema up to date
     ids = sample_ids(work, 2000)
     from storyline.store import Store
 
@@ -201,7 +205,8 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(work), "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(work), "--port", str(port),
+         "--workers", str(args.server_workers)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -213,8 +218,9 @@ def main() -> int:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        print(f"store: {total} articles; {args.clients} clients, {args.seconds:.0f} s per phase; "
-              f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"store: {total} articles; server workers: {args.server_workers}; {args.clients} clients, "
+              f"{args.seconds:.0f} s per phase; cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}",
+              flush=True)
         phases = {"idle": load(base, ids, total, clients=args.clients, seconds=args.seconds,
                                max_requests=args.max_requests)}
         batch = live_batch(args.live)

@@ -7,6 +7,7 @@ Content-Security-Policy forbids inline scripts and any other origin.
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for uvicorn worker processes (``storyline serve --workers N``): the path is in STORYLINE_DB."""
+    return create_app(os.environ["STORYLINE_DB"])
 
 
 def _templates() -> Jinja2Templates:

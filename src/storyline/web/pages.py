@@ -35,7 +35,7 @@ def home(request: Request):
         "home.html",
         stats=queries.store_stats(conn),
         stories=queries.story_list(conn, limit=PAGE_SIZE, offset=0),
-        sources=queries.list_sources(conn)[:30],
+        sources=queries.list_sources(conn, limit=30),
         recent=queries.list_articles(conn, queries.ArticleFilter(), limit=15, offset=0)["items"],
     )
 
@@ -60,7 +60,7 @@ def articles(
         page=page,
         form=form,
         pager=pager("/articles", form, total=page["total"], limit=PAGE_SIZE, offset=offset),
-        sources=queries.list_sources(conn)[:300],
+        sources=queries.list_sources(conn, limit=300),
     )
 
 
