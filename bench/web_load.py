@@ -171,7 +171,8 @@ def report(phases: dict[str, dict]) -> None:
                 [v for vs in result["latencies"].values() for v in vs] if kind == "all" else result["latencies"][kind]
             )
             rate = len(values) / result["seconds"]
-            row += f"{rate:>16.1f} {percentile(values, 50):>6.0f} {percentile(values, 95):>5.0f} {percentile(values, 99):>6.0f}"
+            p50, p95, p99 = (percentile(values, p) for p in (50, 95, 99))
+            row += f"{rate:>16.1f} {p50:>6.0f} {p95:>5.0f} {p99:>6.0f}"
         print(row)
     for name in names:
         errors = phases[name]["errors"]

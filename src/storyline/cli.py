@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="browse the database in a web browser (read-only; HTTP API under /api/)")
     serve.add_argument("--db", default=DEFAULT_DB)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes (default 1; each reads on its own)")
     serve.set_defaults(handler=cmd_serve)

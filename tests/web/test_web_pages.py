@@ -86,7 +86,8 @@ def test_hostile_article_renders_as_text(client):
     html = _main(response.text)
     for tag in _tags(response.text):
         assert not re.search(r"onerror|javascript:|^<(script|img|b)\b", tag, re.I), tag
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Corridor &lt;img src=x onerror=alert(&#39;t&#39;)&gt;" in html
+    title = "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Corridor &lt;img src=x onerror=alert(&#39;t&#39;)&gt;"
+    assert f'<h1 class="headline">{title}</h1>' in html
     assert "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
     assert "&lt;a href=&#34;javascript:alert(&#39;a&#39;)&#34;&gt;click here&lt;/a&gt;" in html
     assert '<code class="url">javascript:alert(&#39;url&#39;)</code>' in html  # shown, not linked
