@@ -16,6 +16,7 @@ The idle phase is the baseline; the target is p95 < 200 ms for article and searc
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -127,22 +128,30 @@ def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float,
     budget = iter(range(max_requests))
     deadline = time.perf_counter() + seconds
 
+    host, port = base.removeprefix("http://").split(":")
+
     def client(seed: int) -> None:
+        # stdlib keep-alive connection: a light client leaves the CPU to the server being measured
         plan = request_plan(ids, total, seed)
-        with httpx.Client(base_url=base, timeout=30) as http:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
             while time.perf_counter() < deadline:
                 with lock:
                     if next(budget, None) is None:
                         return
                 kind, path = next(plan)
                 start = time.perf_counter()
-                response = http.get(path)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
                 elapsed = (time.perf_counter() - start) * 1000
                 with lock:
-                    if response.status_code == 200:
+                    if response.status == 200:
                         latencies[kind].append(elapsed)
                     else:
-                        errors.append(f"{response.status_code} {path}")
+                        errors.append(f"{response.status} {path}")
+        finally:
+            conn.close()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
