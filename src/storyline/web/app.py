@@ -14,14 +14,14 @@ from pathlib import Path
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import storyline
-from storyline.web import api, pages
 from storyline.store import StoreError
+from storyline.web import api, pages
 from storyline.web.readers import Readers
 
 HERE = Path(__file__).resolve().parent
