@@ -13,6 +13,16 @@ def test_home_says_there_are_no_stories_and_shows_what_the_store_has(client):
     assert "Talks resume in Brussels" in html and 'href="/articles?source=Outlet+B"' in html
 
 
+def test_home_and_list_plot_articles_by_date_as_svg(client):
+    html = client.get("/").text
+    assert re.search(r'<figure class="timeline">\s*<svg viewBox="0 0 1000 120" role="img"', html)
+    assert "<title>2023-01-24: 1 article</title>" in html and "<title>2023-01-21: 0 articles</title>" not in html
+    assert "7 dated articles per day" in html  # seeds 000 and 003 are undated
+    outlet_b = client.get("/articles", params={"source": "Outlet B"}).text
+    assert "These articles by publication date: 2 dated articles per day" in outlet_b
+    assert "<svg" not in client.get("/articles", params={"source": "Outlet C"}).text  # one day: no plot
+
+
 def test_articles_page_filters_and_hides_duplicates(client):
     html = client.get("/articles", params={"source": "Outlet B", "duplicates": "no"}).text
     assert "Talks resume in Brussels" in html and "convoy-copy" not in html and "1 article," in html

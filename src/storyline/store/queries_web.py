@@ -71,6 +71,17 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, *, limit: in
     return {"total": total, "limit": limit, "offset": offset, "items": [_list_item(r) for r in rows]}
 
 
+def publication_counts(conn: sqlite3.Connection, filters: ArticleFilter) -> list[tuple[str, int]]:
+    """How many of the filtered articles were published on each date, oldest first (undated left out)."""
+    where, params = filters.where()
+    where = (where + " AND" if where else " WHERE") + " a.published IS NOT NULL"
+    rows = conn.execute(
+        f"SELECT a.published AS day, count(*) AS n FROM articles a{where} GROUP BY a.published ORDER BY a.published",
+        params,
+    ).fetchall()
+    return [(r["day"], r["n"]) for r in rows]
+
+
 def article_detail(conn: sqlite3.Connection, article_id: str) -> dict | None:
     """One article with everything a reader may want: text, cleaning notes, duplicate links."""
     row = conn.execute(
