@@ -121,3 +121,17 @@ def test_hostile_url_stays_inside_the_href_attribute(client):
 def test_hostile_search_query_is_escaped(client):
     html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_empty_database_says_how_to_fill_it(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.store import Store
+    from storyline.web import create_app
+
+    Store(tmp_path / "empty.db").close()
+    with TestClient(create_app(tmp_path / "empty.db")) as empty:
+        html = empty.get("/").text
+        assert "This database is empty." in html and "storyline run INPUTS --db FILE" in html
+        assert "No articles match these filters." in empty.get("/articles").text
+        assert empty.get("/api/articles").json()["total"] == 0 and empty.get("/api/sources").json() == []
