@@ -87,6 +87,11 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     """,
+    # 2 (web): outlet summaries (counts, date range, duplicates per outlet) read from an index instead
+    # of every article row; the web home and article list pages ask for them on each view.
+    """
+    CREATE INDEX articles_by_source_published ON articles(source, published, duplicate_of);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
