@@ -155,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     systems = [("raw dump", raw_unchanged)]
     if not args.no_justext:
         systems.append(("jusText", justext_baseline()))
-    storyline_clean("warm up\nthe language detector and the model.")
+    start = time.perf_counter()
+    storyline_clean("Aufwärmen: das Sprachmodell und der Zeilenklassifikator werden einmal geladen.\nEnglish.")
     TITLES.clear()
+    print(f"one-off start-up (line model + lingua models, once per process): {time.perf_counter() - start:.1f} s")
     systems.append(("Storyline clean_text", storyline_clean))
 
     print(f"boilerplate-dev: {len(pages)} pages, mean word-bag F1 against gold main_text")

@@ -62,10 +62,19 @@ def document_language(lines: list[str]) -> str | None:
     return line_language(sample, expected="")
 
 
+EXTRACTED_MIN_BOILERPLATE_P = 0.9
+
+
 def clean_text(
-    raw: str, *, title: str | None = None, published: str | None = None, find_title: bool = True
+    raw: str, *, title: str | None = None, published: str | None = None, find_title: bool = True,
+    extracted: bool | None = None,
 ) -> Cleaned:
     """Clean one dump. ``title``/``published`` given by the input are kept; otherwise found in the text.
+
+    ``extracted``: the text is already an article body (JSONL records, trafilatura's output of a
+    page), not a page dump; the line classifier then drops a line only when it is sure (boilerplate
+    p >= 0.9), because its training pages were dumps. Defaults to ``not find_title`` (input that
+    brings its own title is extracted input).
 
     Order of judgement, each with its reason kept: named boilerplate rules (cookie banners, share
     and comment lines, ...), lines in another language (kept apart as foreign; the script decides
@@ -89,6 +98,10 @@ def clean_text(
     rules = [boilerplate_reason(line) for line in texts]
     content = line_classifier().content_probability(texts, [r is not None for r in rules])
     threshold = line_classifier().threshold
+    if extracted if extracted is not None else not find_title:
+        drop_below = min(threshold, 1.0 - EXTRACTED_MIN_BOILERPLATE_P)
+    else:
+        drop_below = threshold
     rules = [r or ("navigation" if _is_navigation(line) else None) for r, line in zip(rules, texts)]
     first_body = _first_body(content >= threshold, rules)
     title_index = _title_index(texts, first_body) if title is None and find_title else None
@@ -121,7 +134,7 @@ def clean_text(
         if title_key and not kept and _key(line) == title_key:
             result.dropped.append([line, "title repeated"])
             continue
-        if content[index] < threshold and not _long_running_text(line):
+        if content[index] < drop_below and not _long_running_text(line):
             result.dropped.append([line, f"boilerplate (line classifier p={1 - content[index]:.2f})"])
             continue
         kept.append((line, para))

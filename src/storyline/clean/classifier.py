@@ -39,13 +39,14 @@ class Forest:
         self.depth = int(spec["depth"])
 
     def raw_score(self, X: np.ndarray) -> np.ndarray:
-        n = X.shape[0]
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        rows = np.arange(n)[:, None]
+        n, n_features = X.shape
+        flat = np.ascontiguousarray(X, dtype=float).ravel()
+        row_start = (np.arange(n) * n_features)[:, None]
+        node = np.tile(self.roots, (n, 1))
         for _ in range(self.depth):
-            go_left = X[rows, self.feature[node]] <= self.threshold[node]
-            node = np.where(go_left, self.left[node], self.right[node])
-        return self.bias + self.value[node].sum(axis=1)
+            go_left = flat.take(row_start + self.feature.take(node)) <= self.threshold.take(node)
+            node = np.where(go_left, self.left.take(node), self.right.take(node))
+        return self.bias + self.value.take(node).sum(axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
