@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 EVAL = Path("/work/shared/eval")
-FLOOR_F1 = 0.0  # pinned to the measured figure minus a small margin (see docs/benchmarks.md)
+FLOOR_F1 = 0.95  # measured 0.958 on 2026-11-22 (on the training pages; CV 0.929), minus a margin
 CEILING_REMOVED = 0.01  # at most 1% of the words of already clean articles may be removed
 _WORD = re.compile(r"\w+")
 

@@ -33,7 +33,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"recommended( for you)?|tags?:?.*|categories:?.*|filed under:?.*)\W*$",
         re.I)),
     ("copyright line", re.compile(r"^(©|\(c\)|copyright\b).{0,200}$|^.{0,120}all rights reserved\.?$", re.I)),
-    ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/.*)?$", re.I)),
+    ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/[^.!?]{0,60})?$", re.I)),
 ]
 
 
