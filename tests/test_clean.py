@@ -143,3 +143,30 @@ def test_a_very_long_line_is_kept():
 def test_same_input_same_output():
     raw = SEED_002.read_text(encoding="utf-8")
     assert clean_text(raw) == clean_text(raw)
+
+
+def test_line_model_refuses_other_features():
+    import json
+
+    from storyline.clean.classifier import MODEL_PATH, LineClassifier
+
+    spec = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    spec["features"] = spec["features"][:-1]
+    with pytest.raises(ValueError, match="retrain"):
+        LineClassifier(spec)
+
+
+def test_line_classifier_scores_text_above_menu():
+    from storyline.clean.classifier import line_classifier
+
+    lines = ["Home", "News", "Sport", "Contact", "Library Budget Passes After Long Debate", *PARAGRAPHS,
+             "Privacy policy", "Terms of use"]
+    p = line_classifier().content_probability(lines)
+    assert p[5:9].min() > line_classifier().threshold > p[[0, 1, 2, 3, 9, 10]].max()
+
+
+def test_cookies_in_article_text_are_not_a_banner():
+    from storyline.clean.lines import boilerplate_reason
+
+    assert boilerplate_reason("About 100 people were at work at the plant, which makes Nabisco cookies and crackers.") is None
+    assert boilerplate_reason("Manage consent preferences") == "cookie banner"

@@ -24,7 +24,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("subscribe line", re.compile(
         r"^.{0,80}\b(subscribe|sign up|newsletter|get the latest|join our mailing list)\b.{0,80}$", re.I)),
     ("cookie banner", re.compile(
-        r"^.{0,300}\b(cookies?|cookie policy|consent preferences)\b.{0,300}$", re.I)),
+        r"^(?=.{0,300}\b(cookies?|consent preferences)\b)(?=.*\b(accept|allow|consent|policy|settings|preferences|"
+        r"manage|browser|website|site|experience|privacy|we use|necessary|reject)\b).{0,600}$", re.I)),
     ("advertisement", re.compile(r"^(advertisement|advertising|sponsored( content)?|ad|ads by \w+)\W*$", re.I)),
     ("navigation", re.compile(
         r"^(skip to (main )?content|main menu|menu|home|search|close|back to top|next( article)?|"
