@@ -11,11 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from storyline.clean.classifier import line_classifier
 from storyline.clean.language import english_word_share, line_language
 from storyline.clean.lines import boilerplate_reason, is_prose
 from storyline.clean.metadata import parse_byline, parse_dateline, reads_as_headline
 from storyline.model import Article
 
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z\"“‘]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _NAV_WORDS = frozenset(
     "tv live menu home news sections section login log in sign register search video videos radio podcasts "
@@ -60,10 +62,26 @@ def document_language(lines: list[str]) -> str | None:
     return line_language(sample, expected="")
 
 
+EXTRACTED_MIN_BOILERPLATE_P = 0.9
+
+
 def clean_text(
-    raw: str, *, title: str | None = None, published: str | None = None, find_title: bool = True
+    raw: str, *, title: str | None = None, published: str | None = None, find_title: bool = True,
+    extracted: bool | None = None,
 ) -> Cleaned:
-    """Clean one dump. ``title``/``published`` given by the input are kept; otherwise found in the text."""
+    """Clean one dump. ``title``/``published`` given by the input are kept; otherwise found in the text.
+
+    ``extracted``: the text is already an article body (JSONL records, trafilatura's output of a
+    page), not a page dump; the line classifier then drops a line only when it is sure (boilerplate
+    p >= 0.9), because its training pages were dumps. Defaults to ``not find_title`` (input that
+    brings its own title is extracted input).
+
+    Order of judgement, each with its reason kept: named boilerplate rules (cookie banners, share
+    and comment lines, ...), lines in another language (kept apart as foreign; the script decides
+    for free, lingua is asked only about long Latin-script lines with few English function words),
+    the headline, dateline and byline around the start of the body, then the learned line
+    classifier for everything else.
+    """
     lines: list[tuple[str, bool]] = []  # (line, starts a paragraph)
     blank_before = True
     for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -74,25 +92,34 @@ def clean_text(
         lines.append((line, blank_before))
         blank_before = False
 
-    lang = document_language([line for line, _ in lines])
+    texts = [line for line, _ in lines]
+    lang = document_language(texts)
     result = Cleaned(title=title, text="", published=published, author=None, lang=lang)
-    kept: list[tuple[str, bool]] = []
-    want_title = title is None and find_title
-    seen_body = False
+    rules = [boilerplate_reason(line) for line in texts]
+    content = line_classifier().content_probability(texts, [r is not None for r in rules])
+    threshold = line_classifier().threshold
+    if extracted if extracted is not None else not find_title:
+        drop_below = min(threshold, 1.0 - EXTRACTED_MIN_BOILERPLATE_P)
+    else:
+        drop_below = threshold
+    rules = [r or ("navigation" if _is_navigation(line) else None) for r, line in zip(rules, texts)]
+    first_body = _first_body(content >= threshold, rules)
+    title_index = _title_index(texts, first_body) if title is None and find_title else None
     title_key = _key(title) if title else None
+    kept: list[tuple[str, bool]] = []
 
     for index, (line, para) in enumerate(lines):
-        reason = boilerplate_reason(line)
-        if reason is None and _is_navigation(line):
-            reason = "navigation"
-        if reason:
-            result.dropped.append([line, reason])
+        if rules[index]:
+            result.dropped.append([line, rules[index]])
             continue
         line_lang = line_language(line, expected=lang or "en")
         if lang and line_lang and line_lang != lang:
             result.foreign.append([line, line_lang])
             continue
-        if not seen_body or len(kept) < 3:
+        if index == title_index:
+            result.title = line
+            continue
+        if first_body - 8 <= index <= first_body + 2 and len(kept) < 3:
             date = parse_dateline(line)
             if date:
                 if result.published is None:
@@ -104,44 +131,55 @@ def clean_text(
                 result.author = result.author or author
                 result.dropped.append([line, "byline"])
                 continue
-        if title_key and _key(line) == title_key and not seen_body:
+        if title_key and not kept and _key(line) == title_key:
             result.dropped.append([line, "title repeated"])
             continue
-        if want_title and reads_as_headline(line) and _followed_by_body(lines, index):
-            result.title = line
-            want_title = False
-            seen_body = True
+        if content[index] < drop_below and not _long_running_text(line):
+            result.dropped.append([line, f"boilerplate (line classifier p={1 - content[index]:.2f})"])
             continue
-        if not seen_body and not is_prose(line) and len(line.split()) < 5 and _followed_by_body(lines, index, 6):
-            result.dropped.append([line, "navigation before the headline"])
-            continue
-        seen_body = True
         kept.append((line, para))
 
-    kept = _drop_trailing_furniture(kept, result)
     result.text = _join(kept)
     return result
 
 
-def _followed_by_body(lines: list[tuple[str, bool]], index: int, window: int = 3) -> bool:
-    """True when one of the next lines is running text or a dateline (a headline precedes a body)."""
-    for line, _ in lines[index + 1:index + 1 + window]:
-        if is_prose(line) or parse_dateline(line) or len(line) > 150:
-            return True
-    return False
+def _long_running_text(line: str) -> bool:
+    """A whole article on one line (300+ words, many sentences): longer than any article line the
+    classifier was trained on, so it is kept without asking the classifier."""
+    return len(line) > 1500 and len(line.split()) >= 300 and len(_SENTENCE_BREAK.findall(line)) >= 10
 
 
-def _drop_trailing_furniture(kept: list[tuple[str, bool]], result: Cleaned) -> list[tuple[str, bool]]:
-    """Short non-sentence lines after the last sentence of the body are page furniture."""
-    last_prose = max((i for i, (line, _) in enumerate(kept) if is_prose(line)), default=None)
-    if last_prose is None:
-        return kept
-    for line, _ in kept[last_prose + 1:]:
-        if len(line.split()) < 8 and not line.rstrip().endswith((".", "!", "?", '"', "”")):
-            result.dropped.append([line, "after the article body"])
-        else:
-            return kept
-    return kept[:last_prose + 1]
+def _first_body(keep, rules: list[str | None]) -> int:
+    """Index of the body's first line: a kept line with another kept line among the next three
+    (a stray promotional sentence in a menu is not the start of the article)."""
+    candidates = [i for i, k in enumerate(keep) if k and not rules[i]]
+    for i in candidates:
+        if keep[i + 1:i + 4].sum() >= 1:
+            return i
+    return candidates[0] if candidates else len(keep)
+
+
+def _title_index(texts: list[str], first_body: int) -> int | None:
+    """The headline: the body's first line when it reads as one (past a byline or dateline),
+    else the nearest headline-like line just before the body."""
+    start = first_body
+    while start < len(texts) and _is_metadata(texts[start]):
+        start += 1
+    if start < len(texts) and reads_as_headline(texts[start]) and _followed_by_body(texts, start):
+        return start
+    for index in range(first_body - 1, max(first_body - 8, 0) - 1, -1):
+        if not _is_metadata(texts[index]) and reads_as_headline(texts[index]):
+            return index
+    return None
+
+
+def _is_metadata(line: str) -> bool:
+    return len(line) <= 100 and (parse_dateline(line) is not None or parse_byline(line) is not None)
+
+
+def _followed_by_body(texts: list[str], index: int, window: int = 3) -> bool:
+    """True when one of the next lines is running text (a headline precedes a body)."""
+    return any(is_prose(line) or len(line) > 150 for line in texts[index + 1:index + 1 + window])
 
 
 def _join(kept: list[tuple[str, bool]]) -> str:

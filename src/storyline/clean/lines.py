@@ -24,7 +24,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("subscribe line", re.compile(
         r"^.{0,80}\b(subscribe|sign up|newsletter|get the latest|join our mailing list)\b.{0,80}$", re.I)),
     ("cookie banner", re.compile(
-        r"^.{0,300}\b(cookies?|cookie policy|consent preferences)\b.{0,300}$", re.I)),
+        r"^(?=.{0,300}\b(cookies?|consent preferences)\b)(?=.*\b(accept|allow|consent|policy|settings|preferences|"
+        r"manage|browser|website|site|experience|privacy|we use|necessary|reject)\b).{0,600}$", re.I)),
     ("advertisement", re.compile(r"^(advertisement|advertising|sponsored( content)?|ad|ads by \w+)\W*$", re.I)),
     ("navigation", re.compile(
         r"^(skip to (main )?content|main menu|menu|home|search|close|back to top|next( article)?|"
@@ -33,7 +34,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"recommended( for you)?|tags?:?.*|categories:?.*|filed under:?.*)\W*$",
         re.I)),
     ("copyright line", re.compile(r"^(©|\(c\)|copyright\b).{0,200}$|^.{0,120}all rights reserved\.?$", re.I)),
-    ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/.*)?$", re.I)),
+    ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/[^.!?]{0,60})?$", re.I)),
 ]
 
 

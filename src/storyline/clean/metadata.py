@@ -37,7 +37,7 @@ _DATE_PREFIX = re.compile(
     r"^(?:published|posted|updated|last updated|date|on)\s*(?:on|at)?\s*:?\s*", re.I
 )
 _BYLINE = re.compile(
-    r"^(?:by|written by|author:?|reporting by)\s+(?P<name>[A-Z][\w.'\-]+(?:\s+(?:[A-Z][\w.'\-]+|and|&|de|van|von|al))*"
+    r"^(?i:by|written by|author:?|reporting by)\s+(?P<name>[A-Z][\w.'\-]+(?:\s+(?:[A-Z][\w.'\-]+|and|&|de|der|den|van|von|da|di|du|la|le|al|bin|ibn))*"
     r"(?:\s*,\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+)*)*)\s*$"
 )
 
