@@ -8,8 +8,10 @@ keeps every batch it committed; running it again skips what is stored unchanged.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -38,6 +40,7 @@ class RunReport:
     near_duplicates: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     run_id: int | None = None
+    seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage: read, clean, dedup, store
 
     @property
     def duplicates(self) -> int:
@@ -217,6 +220,33 @@ def _best_match(sig: Signature, candidates: list[str], known: dict[str, Signatur
     return None, 0.0
 
 
+class _StageClock:
+    """Adds the wall time of each stage to a counter (for the benchmark's breakdown)."""
+
+    def __init__(self, seconds: Counter[str]):
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - start
+
+    def timed_iter(self, stage: str, items: Iterable) -> Iterator:
+        iterator = iter(items)
+        while True:
+            with self(stage):
+                item = next(iterator, _END)
+            if item is _END:
+                return
+            yield item
+
+
+_END = object()
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -238,8 +268,9 @@ def run_ingest(
     executor = executor or LocalExecutor()
     seen_ids: dict[str, tuple[str, str]] = {}
     boilerplate, dedup = OutletBoilerplate(store), Deduplicator(store)
+    clock = _StageClock(report.seconds)
     try:
-        for batch in _batches(records, batch_size):
+        for batch in clock.timed_iter("read", _batches(records, batch_size)):
             rejections = [r for r in batch if isinstance(r, Rejection)]
             fresh: list[Article] = []
             stored = store.stored_state(a.id for a in batch if isinstance(a, Article))
@@ -266,10 +297,14 @@ def run_ingest(
                 art.meta["updated"] = previous is not None
                 fresh.append(art)
             cleaned: list[Article] = []
-            for result in executor.map(clean_or_reject, fresh):
+            with clock("clean"):
+                results = executor.map(clean_or_reject, fresh)
+            for result in results:
                 (rejections if isinstance(result, Rejection) else cleaned).append(result)
-            line_counts = boilerplate.apply(cleaned)
-            signatures = dedup.apply(cleaned)
+            with clock("outlet boilerplate"):
+                line_counts = boilerplate.apply(cleaned)
+            with clock("dedup"):
+                signatures = dedup.apply(cleaned)
             for art in cleaned:
                 if art.meta.pop("updated"):
                     report.updated += 1
@@ -279,9 +314,11 @@ def run_ingest(
                     report.exact_duplicates += 1
                 elif art.duplicate_kind == "near":
                     report.near_duplicates += 1
-            store.write_articles(
-                cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts, rejections=rejections
-            )
+            with clock("store"):
+                store.write_articles(
+                    cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
+                    rejections=rejections,
+                )
             report.rejections.extend(rejections)
             if on_progress:
                 on_progress(len(batch))

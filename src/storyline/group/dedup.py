@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,23 +56,26 @@ class Signature:
 
 
 @lru_cache(maxsize=1)
-def _permutations():
-    """datasketch draws the same permutations for a seed; drawing them once per process saves ~40%."""
-    from datasketch import MinHash
-
-    template = MinHash(num_perm=NUM_PERM, seed=1)
-    return template.permutations, template.scheme
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """``NUM_PERM`` multiply-shift hash functions ``(a*h + b) >> 32`` (a odd), drawn once from a fixed seed."""
+    rng = np.random.RandomState(1)
+    a = rng.randint(0, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.randint(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+    return a, b
 
 
 def minhash(text: str) -> Signature | None:
-    """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap."""
+    """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap.
+
+    Each shingle gets a 32-bit CRC, then ``NUM_PERM`` multiply-shift hashes in one numpy pass
+    (a universal family needing no modulo); the signature is the minimum of each. Same estimator
+    as datasketch's MinHash at a fraction of the cost, and no datasketch/scipy import per process.
+    """
     words = normalized_words(text)
     if len(words) < MIN_WORDS_FOR_NEAR:
         return None
-    from datasketch import MinHash
-
-    shingles = sorted({" ".join(words[i:i + 3]) for i in range(len(words) - 2)})
-    permutations, scheme = _permutations()
-    sketch = MinHash(num_perm=NUM_PERM, seed=1, permutations=permutations, scheme=scheme)
-    sketch.update_batch([s.encode("utf-8") for s in shingles])
-    return Signature(sketch.hashvalues.astype(np.uint64))
+    shingles = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
+    a, b = _permutations()
+    permuted = (np.outer(hashes, a) + b) >> np.uint64(32)  # uint64 arithmetic wraps: that is the hash
+    return Signature(permuted.min(axis=0))
