@@ -99,6 +99,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from storyline.ingest import MAX_DOCUMENT_BYTES
     from storyline.ingest.decode import DecodeError, decode_bytes
 
     if args.jsonl:
@@ -107,7 +108,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
         print("storyline clean: give a FILE, - for standard input, or --jsonl FILE", file=sys.stderr)
         return EXIT_USAGE
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+        if args.file == "-":
+            data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        else:
+            with open(args.file, "rb") as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise DecodeError(f"too large for one dump (over {MAX_DOCUMENT_BYTES // 2**20} MB)")
         text, _ = decode_bytes(data)
     except (OSError, DecodeError) as exc:
         print(f"storyline clean: {args.file}: {exc}", file=sys.stderr)

@@ -240,14 +240,15 @@ class Store:
                     "input_format=?, raw_text=?, cleaning=?, run_id=? WHERE article_id=?",
                     (*values, art.id),
                 ).rowcount
-                if not updated:
+                if updated:  # its old near-duplicate data goes; new data follows when it is an original
+                    self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
+                    self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
+                else:
                     self.conn.execute(
                         f"INSERT INTO articles ({_ARTICLE_COLUMNS}, run_id) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values),
                     )
-                self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
-                self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
                 if art.id in signatures:
                     signature, bands = signatures[art.id]
                     self.conn.execute(
