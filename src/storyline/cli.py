@@ -1,7 +1,8 @@
 """The command line: a thin layer that parses arguments and calls the Python API.
 
 Exit codes: 0 done; 1 a fatal error (the database cannot be used); 2 bad arguments;
-3 the run finished but some inputs were rejected (each named on stderr with its reason).
+3 the run finished but some inputs were rejected (each named on stderr with its reason);
+130 interrupted (Ctrl-C): the batches already written are kept.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from storyline.clean import clean_text
 from storyline.export import FORMATS
 from storyline.store import StoreError
 
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DEFAULT_DB = "storyline.db"
 
 
@@ -31,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FATAL
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("storyline: interrupted; the batches written so far are kept, run again to go on", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
