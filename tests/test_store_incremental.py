@@ -135,3 +135,11 @@ def test_wal_mode_and_self_explaining_tables(db_path):
     assert mode == "wal"
     assert {"articles", "articles_fts", "runs", "rejections", "minhash_bands", "minhash_signatures",
             "source_lines"} <= tables
+
+
+def test_search_and_export_need_an_existing_database(tmp_path, capsys):
+    missing = tmp_path / "missing.db"
+    assert cli.main(["search", "x", "--db", str(missing)]) == cli.EXIT_FATAL
+    assert cli.main(["export", "--what", "articles", "--db", str(missing)]) == cli.EXIT_FATAL
+    assert "missing.db: no such database" in capsys.readouterr().err
+    assert not missing.exists()

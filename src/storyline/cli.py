@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with storyline.open(args.db) as db:
+    with storyline.open(args.db, read_only=True) as db:
         if args.format == "parquet":
             if args.output == "-":
                 db.export(args.what, args.format, sys.stdout.buffer)

@@ -54,6 +54,8 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
+        if read_only and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such database (create it with `storyline run PATH --db {self.path}`)")
         try:
             if read_only:
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
