@@ -152,6 +152,9 @@ def test_jsonl_gz_and_stdin(tmp_path):
     [art], _ = _read("-", stdin=io.BytesIO(text))
     assert art.id == "stdin" and art.input_format == "text"
 
+    _, [empty] = _read("-", stdin=io.BytesIO(b""))
+    assert empty.origin == "<stdin>" and empty.reason == "empty input"
+
 
 def test_folders_are_walked_recursively_sorted_hidden_skipped(tmp_path):
     root = tmp_path / "news"

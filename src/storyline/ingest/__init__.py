@@ -48,11 +48,14 @@ def read_source(source: Source) -> Iterator[Article | Rejection]:
     except (OSError, EOFError) as exc:
         yield Rejection(source.origin, f"cannot read ({_why(exc)})")
         return
-    if not head.strip() and (len(source.raw_head) < HEAD_BYTES):
-        yield Rejection(source.origin, "no text (only whitespace)")
+    if not source.raw_head:
+        yield Rejection(source.origin, "empty input")
         return
     if source.gzipped and not head:
         yield Rejection(source.origin, "corrupt gzip data (nothing could be decompressed)")
+        return
+    if not head.strip() and (len(source.raw_head) < HEAD_BYTES):
+        yield Rejection(source.origin, "no text (only whitespace)")
         return
     kind = detect_format(head, source.origin)
     if kind is None:
@@ -84,6 +87,8 @@ def read_source(source: Source) -> Iterator[Article | Rejection]:
         yield from reader(source, data)
     except (OSError, EOFError) as exc:
         yield Rejection(source.origin, f"input ends abruptly or cannot be read ({_why(exc)})")
+    except Exception as exc:  # a parser's bug on hostile input must not stop the other inputs
+        yield Rejection(source.origin, f"could not be read as {kind} ({type(exc).__name__}: {exc})")
 
 
 def _too_large(kind: str, limit: int, size: int | None) -> str:
