@@ -247,6 +247,11 @@ class _StageClock:
 _END = object()
 
 
+def _stored_origin(store: Store, article_id: str) -> str:
+    stored = store.article(article_id)
+    return stored.origin if stored else "an earlier input of this run"
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -266,7 +271,8 @@ def run_ingest(
     report = RunReport(run_id=store.begin_run(inputs))
     own_executor = executor is None
     executor = executor or LocalExecutor()
-    seen_ids: dict[str, tuple[str, str]] = {}
+    # Every id of this run -> 8 bytes of its raw hash: compact, as it is the one thing that grows with the run.
+    seen_ids: dict[str, bytes] = {}
     boilerplate, dedup = OutletBoilerplate(store), Deduplicator(store)
     clock = _StageClock(report.seconds)
     try:
@@ -274,14 +280,16 @@ def run_ingest(
             rejections = [r for r in batch if isinstance(r, Rejection)]
             fresh: list[Article] = []
             stored = store.stored_state(a.id for a in batch if isinstance(a, Article))
+            batch_origins: dict[str, str] = {}
             for art in (a for a in batch if isinstance(a, Article)):
                 report.read += 1
                 art.meta["raw_hash"] = raw_hash(art)
+                digest = bytes.fromhex(art.meta["raw_hash"][:16])
                 if art.id in seen_ids:
-                    first_origin, first_hash = seen_ids[art.id]
-                    if first_hash == art.meta["raw_hash"]:
+                    if seen_ids[art.id] == digest:
                         report.unchanged += 1
                     else:
+                        first_origin = batch_origins.get(art.id) or _stored_origin(store, art.id)
                         rejections.append(
                             Rejection(
                                 art.origin,
@@ -289,7 +297,8 @@ def run_ingest(
                             )
                         )
                     continue
-                seen_ids[art.id] = (art.origin, art.meta["raw_hash"])
+                seen_ids[art.id] = digest
+                batch_origins[art.id] = art.origin
                 previous = stored.get(art.id)
                 if previous and previous.raw_hash == art.meta["raw_hash"]:
                     report.unchanged += 1
