@@ -152,6 +152,9 @@ def test_jsonl_gz_and_stdin(tmp_path):
     [art], _ = _read("-", stdin=io.BytesIO(text))
     assert art.id == "stdin" and art.input_format == "text"
 
+    _, [empty] = _read("-", stdin=io.BytesIO(b""))
+    assert empty.origin == "<stdin>" and empty.reason == "empty input"
+
 
 def test_folders_are_walked_recursively_sorted_hidden_skipped(tmp_path):
     root = tmp_path / "news"
@@ -192,3 +195,20 @@ def test_detect_format_on_heads():
     assert detect_format("<html><body>hé</body></html>".encode("utf-16"), "x") == "html"
     assert detect_format(b"Plain words on a line.\n", "x.html") == "text"
     assert detect_format(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "x.txt") is None
+
+
+def test_json_documents_array_object_and_single_record(tmp_path):
+    import json
+
+    records = jsonl_records(3)
+    (tmp_path / "a_array.json").write_text(json.dumps(records, indent=2), encoding="utf-8")
+    (tmp_path / "b_wrapped.json").write_text(json.dumps({"articles": records[:2]}, indent=1), encoding="utf-8")
+    single = {k: v for k, v in records[2].items() if k != "id"}
+    (tmp_path / "c_single.json").write_text(json.dumps(single, indent=2), encoding="utf-8")
+    (tmp_path / "d_broken.json").write_text('[{"id": "x", "text": "abc"},', encoding="utf-8")
+    articles, rejected = _read(tmp_path)
+    assert [a.id for a in articles] == ["art-0", "art-1", "art-2", "art-0", "art-1", "c_single"]
+    assert articles[0].origin.endswith("a_array.json#item 1")
+    assert articles[-1].published == "2024-03-03" and articles[-1].title == "Report 2 on the harvest"
+    [broken] = rejected
+    assert "d_broken.json" in broken.origin and "malformed JSON" in broken.reason

@@ -135,3 +135,21 @@ def test_wal_mode_and_self_explaining_tables(db_path):
     assert mode == "wal"
     assert {"articles", "articles_fts", "runs", "rejections", "minhash_bands", "minhash_signatures",
             "source_lines"} <= tables
+
+
+def test_search_and_export_need_an_existing_database(tmp_path, capsys):
+    missing = tmp_path / "missing.db"
+    assert cli.main(["search", "x", "--db", str(missing)]) == cli.EXIT_FATAL
+    assert cli.main(["export", "--what", "articles", "--db", str(missing)]) == cli.EXIT_FATAL
+    assert "missing.db: no such database" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_an_id_reused_in_a_later_batch_names_the_first_origin(tmp_path, db_path):
+    recs = jsonl_records(5)
+    recs[4]["id"] = recs[0]["id"]
+    with storyline.open(db_path) as db:
+        report = db.ingest([write_jsonl(tmp_path / "x.jsonl", recs)], workers=1, batch_size=2)
+        assert db.article("art-0").text == recs[0]["text"]  # the first one stays
+    [rejection] = report.rejections
+    assert rejection.origin.endswith("x.jsonl#line 5") and "x.jsonl#line 1" in rejection.reason

@@ -1,7 +1,8 @@
 """The command line: a thin layer that parses arguments and calls the Python API.
 
 Exit codes: 0 done; 1 a fatal error (the database cannot be used); 2 bad arguments;
-3 the run finished but some inputs were rejected (each named on stderr with its reason).
+3 the run finished but some inputs were rejected (each named on stderr with its reason);
+130 interrupted (Ctrl-C): the batches already written are kept.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from storyline.clean import clean_text
 from storyline.export import FORMATS
 from storyline.store import StoreError
 
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DEFAULT_DB = "storyline.db"
 
 
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FATAL
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("storyline: interrupted; the batches written so far are kept, run again to go on", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,7 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with storyline.open(args.db) as db:
+    with storyline.open(args.db, read_only=True) as db:
         if args.format == "parquet":
             if args.output == "-":
                 db.export(args.what, args.format, sys.stdout.buffer)
@@ -109,6 +113,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from storyline.ingest import MAX_DOCUMENT_BYTES
     from storyline.ingest.decode import DecodeError, decode_bytes
 
     if args.jsonl:
@@ -117,7 +122,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
         print("storyline clean: give a FILE, - for standard input, or --jsonl FILE", file=sys.stderr)
         return EXIT_USAGE
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+        if args.file == "-":
+            data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        else:
+            with open(args.file, "rb") as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise DecodeError(f"too large for one dump (over {MAX_DOCUMENT_BYTES // 2**20} MB)")
         text, _ = decode_bytes(data)
     except (OSError, DecodeError) as exc:
         print(f"storyline clean: {args.file}: {exc}", file=sys.stderr)

@@ -8,8 +8,10 @@ keeps every batch it committed; running it again skips what is stored unchanged.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -38,6 +40,7 @@ class RunReport:
     near_duplicates: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     run_id: int | None = None
+    seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage: read, clean, dedup, store
 
     @property
     def duplicates(self) -> int:
@@ -217,6 +220,38 @@ def _best_match(sig: Signature, candidates: list[str], known: dict[str, Signatur
     return None, 0.0
 
 
+class _StageClock:
+    """Adds the wall time of each stage to a counter (for the benchmark's breakdown)."""
+
+    def __init__(self, seconds: Counter[str]):
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.perf_counter() - start
+
+    def timed_iter(self, stage: str, items: Iterable) -> Iterator:
+        iterator = iter(items)
+        while True:
+            with self(stage):
+                item = next(iterator, _END)
+            if item is _END:
+                return
+            yield item
+
+
+_END = object()
+
+
+def _stored_origin(store: Store, article_id: str) -> str:
+    stored = store.article(article_id)
+    return stored.origin if stored else "an earlier input of this run"
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -236,21 +271,25 @@ def run_ingest(
     report = RunReport(run_id=store.begin_run(inputs))
     own_executor = executor is None
     executor = executor or LocalExecutor()
-    seen_ids: dict[str, tuple[str, str]] = {}
+    # Every id of this run -> 8 bytes of its raw hash: compact, as it is the one thing that grows with the run.
+    seen_ids: dict[str, bytes] = {}
     boilerplate, dedup = OutletBoilerplate(store), Deduplicator(store)
+    clock = _StageClock(report.seconds)
     try:
-        for batch in _batches(records, batch_size):
+        for batch in clock.timed_iter("read", _batches(records, batch_size)):
             rejections = [r for r in batch if isinstance(r, Rejection)]
             fresh: list[Article] = []
             stored = store.stored_state(a.id for a in batch if isinstance(a, Article))
+            batch_origins: dict[str, str] = {}
             for art in (a for a in batch if isinstance(a, Article)):
                 report.read += 1
                 art.meta["raw_hash"] = raw_hash(art)
+                digest = bytes.fromhex(art.meta["raw_hash"][:16])
                 if art.id in seen_ids:
-                    first_origin, first_hash = seen_ids[art.id]
-                    if first_hash == art.meta["raw_hash"]:
+                    if seen_ids[art.id] == digest:
                         report.unchanged += 1
                     else:
+                        first_origin = batch_origins.get(art.id) or _stored_origin(store, art.id)
                         rejections.append(
                             Rejection(
                                 art.origin,
@@ -258,7 +297,8 @@ def run_ingest(
                             )
                         )
                     continue
-                seen_ids[art.id] = (art.origin, art.meta["raw_hash"])
+                seen_ids[art.id] = digest
+                batch_origins[art.id] = art.origin
                 previous = stored.get(art.id)
                 if previous and previous.raw_hash == art.meta["raw_hash"]:
                     report.unchanged += 1
@@ -266,10 +306,14 @@ def run_ingest(
                 art.meta["updated"] = previous is not None
                 fresh.append(art)
             cleaned: list[Article] = []
-            for result in executor.map(clean_or_reject, fresh):
+            with clock("clean"):
+                results = executor.map(clean_or_reject, fresh)
+            for result in results:
                 (rejections if isinstance(result, Rejection) else cleaned).append(result)
-            line_counts = boilerplate.apply(cleaned)
-            signatures = dedup.apply(cleaned)
+            with clock("outlet boilerplate"):
+                line_counts = boilerplate.apply(cleaned)
+            with clock("dedup"):
+                signatures = dedup.apply(cleaned)
             for art in cleaned:
                 if art.meta.pop("updated"):
                     report.updated += 1
@@ -279,9 +323,11 @@ def run_ingest(
                     report.exact_duplicates += 1
                 elif art.duplicate_kind == "near":
                     report.near_duplicates += 1
-            store.write_articles(
-                cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts, rejections=rejections
-            )
+            with clock("store"):
+                store.write_articles(
+                    cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
+                    rejections=rejections,
+                )
             report.rejections.extend(rejections)
             if on_progress:
                 on_progress(len(batch))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,23 +56,31 @@ class Signature:
 
 
 @lru_cache(maxsize=1)
-def _permutations():
-    """datasketch draws the same permutations for a seed; drawing them once per process saves ~40%."""
-    from datasketch import MinHash
-
-    template = MinHash(num_perm=NUM_PERM, seed=1)
-    return template.permutations, template.scheme
+def _permutations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Odd multipliers combining 3 word hashes into a shingle hash, and ``NUM_PERM`` multiply-shift
+    hash functions ``(a*h + b) >> 32`` (a odd), drawn once from a fixed seed."""
+    rng = np.random.RandomState(1)
+    odd = lambda n: rng.randint(0, 2**63, size=n, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # noqa: E731
+    mix = odd(2)
+    a = odd(NUM_PERM)
+    b = rng.randint(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+    return mix, a, b
 
 
 def minhash(text: str) -> Signature | None:
-    """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap."""
+    """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap.
+
+    Words get a CRC-32 each; a shingle's hash combines its three word hashes in numpy; then
+    ``NUM_PERM`` multiply-shift hashes (a universal family needing no modulo) in one pass, and the
+    signature is the minimum of each. The same estimator as datasketch's MinHash, without a Python
+    step per shingle (~5x cheaper) and without importing datasketch/scipy (3 s) in every process.
+    A repeated shingle does not change a minimum, so no set is built.
+    """
     words = normalized_words(text)
     if len(words) < MIN_WORDS_FOR_NEAR:
         return None
-    from datasketch import MinHash
-
-    shingles = sorted({" ".join(words[i:i + 3]) for i in range(len(words) - 2)})
-    permutations, scheme = _permutations()
-    sketch = MinHash(num_perm=NUM_PERM, seed=1, permutations=permutations, scheme=scheme)
-    sketch.update_batch([s.encode("utf-8") for s in shingles])
-    return Signature(sketch.hashvalues.astype(np.uint64))
+    codes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    mix, a, b = _permutations()
+    shingles = codes[:-2] * mix[0] + codes[1:-1] * mix[1] + codes[2:]  # uint64 arithmetic wraps
+    permuted = (np.outer(shingles, a) + b) >> np.uint64(32)
+    return Signature(permuted.min(axis=0))

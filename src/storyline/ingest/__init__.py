@@ -13,7 +13,7 @@ from typing import BinaryIO
 from storyline.ingest.detect import detect_format
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.html import read_html
-from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.jsonl import read_json, read_jsonl
 from storyline.ingest.sources import HEAD_BYTES, Source, is_truncated, iter_sources
 from storyline.ingest.text import read_text
 from storyline.ingest.warc import read_warc
@@ -48,17 +48,20 @@ def read_source(source: Source) -> Iterator[Article | Rejection]:
     except (OSError, EOFError) as exc:
         yield Rejection(source.origin, f"cannot read ({_why(exc)})")
         return
-    if not head.strip() and (len(source.raw_head) < HEAD_BYTES):
-        yield Rejection(source.origin, "no text (only whitespace)")
+    if not source.raw_head:
+        yield Rejection(source.origin, "empty input")
         return
     if source.gzipped and not head:
         yield Rejection(source.origin, "corrupt gzip data (nothing could be decompressed)")
+        return
+    if not head.strip() and (len(source.raw_head) < HEAD_BYTES):
+        yield Rejection(source.origin, "no text (only whitespace)")
         return
     kind = detect_format(head, source.origin)
     if kind is None:
         yield Rejection(source.origin, "binary content (not text, HTML, feed, WARC or JSONL)")
         return
-    limit = MAX_FEED_BYTES if kind == "feed" else MAX_DOCUMENT_BYTES
+    limit = MAX_FEED_BYTES if kind in ("feed", "json") else MAX_DOCUMENT_BYTES
     if kind not in ("jsonl", "warc") and size is not None and not source.gzipped and size > limit:
         yield Rejection(source.origin, _too_large(kind, limit, size))
         return
@@ -80,10 +83,12 @@ def read_source(source: Source) -> Iterator[Article | Rejection]:
         if truncated:
             yield Rejection(source.origin, "gzip data ends abruptly (truncated file)")
             return
-        reader = {"text": read_text, "html": read_html, "feed": read_feed}[kind]
+        reader = {"text": read_text, "html": read_html, "feed": read_feed, "json": read_json}[kind]
         yield from reader(source, data)
     except (OSError, EOFError) as exc:
         yield Rejection(source.origin, f"input ends abruptly or cannot be read ({_why(exc)})")
+    except Exception as exc:  # a parser's bug on hostile input must not stop the other inputs
+        yield Rejection(source.origin, f"could not be read as {kind} ({type(exc).__name__}: {exc})")
 
 
 def _too_large(kind: str, limit: int, size: int | None) -> str:

@@ -9,6 +9,7 @@ from storyline.ingest.decode import looks_binary
 
 _FEED = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML = re.compile(rb"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<(div|p|article|meta|title)[\s>]", re.I)
+_JSON_DOCUMENT = re.compile(rb'\[\s*[{\]]|\{\s*"')
 _EXTENSIONS = {
     "txt": "text", "text": "text",
     "html": "html", "htm": "html", "xhtml": "html",
@@ -19,7 +20,7 @@ _EXTENSIONS = {
 
 
 def detect_format(head: bytes, name: str = "") -> str | None:
-    """``text | html | feed | warc | jsonl``, or None for binary content."""
+    """``text | html | feed | warc | jsonl | json``, or None for binary content."""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"WARC/"):
         return "warc"
@@ -34,6 +35,8 @@ def detect_format(head: bytes, name: str = "") -> str | None:
         return None
     if stripped.startswith(b"{") and _first_line_is_json_object(stripped):
         return "jsonl"
+    if _JSON_DOCUMENT.match(stripped):
+        return "json"  # one JSON document over many lines: an array of records, or one object
     if _FEED.search(stripped[:4096]) and not stripped[:200].lower().startswith((b"<!doctype html", b"<html")):
         return "feed"
     if stripped.startswith(b"<") and _HTML.search(stripped[:4096]):

@@ -69,6 +69,36 @@ def _bounded_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield number, raw
 
 
+def read_json(source: Source, data: bytes) -> Iterator[Article | Rejection]:
+    """A whole JSON document: an array of records, an object holding one (``articles``, ``items``,
+    ``data``, ``records``), or a single record. Read whole, so large sets belong in JSONL."""
+    try:
+        text, _ = decode_bytes(data)
+        document = json.loads(text)
+    except DecodeError as exc:
+        yield Rejection(source.origin, str(exc))
+        return
+    except ValueError as exc:
+        yield Rejection(source.origin, f"malformed JSON ({exc})")
+        return
+    if isinstance(document, dict):
+        listed = next((document[k] for k in _LIST_KEYS if isinstance(document.get(k), list)), None)
+        if listed is None:
+            yield record_to_article(document, origin=source.origin, fallback_id=source.stem)
+            return
+        document = listed
+    if not isinstance(document, list):
+        yield Rejection(source.origin, f"a JSON array or object was expected, got {type(document).__name__}")
+        return
+    if not document:
+        yield Rejection(source.origin, "JSON array holds no records")
+    for number, record in enumerate(document, start=1):
+        yield record_to_article(record, origin=f"{source.origin}#item {number}", fallback_id=f"{source.stem}-{number}")
+
+
+_LIST_KEYS = ("articles", "items", "data", "records")
+
+
 def record_to_article(record: object, *, origin: str, fallback_id: str) -> Article | Rejection:
     if not isinstance(record, dict):
         return Rejection(origin, f"a JSON object was expected, got {type(record).__name__}")

@@ -54,6 +54,8 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
+        if read_only and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such database (create it with `storyline run PATH --db {self.path}`)")
         try:
             if read_only:
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
@@ -240,14 +242,15 @@ class Store:
                     "input_format=?, raw_text=?, cleaning=?, run_id=? WHERE article_id=?",
                     (*values, art.id),
                 ).rowcount
-                if not updated:
+                if updated:  # its old near-duplicate data goes; new data follows when it is an original
+                    self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
+                    self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
+                else:
                     self.conn.execute(
                         f"INSERT INTO articles ({_ARTICLE_COLUMNS}, run_id) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values),
                     )
-                self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
-                self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
                 if art.id in signatures:
                     signature, bands = signatures[art.id]
                     self.conn.execute(

@@ -1,0 +1,51 @@
+"""The pipeline's executors: same results in order on one or two processes; models loaded before the fork."""
+
+from __future__ import annotations
+
+import os
+
+import storyline
+from storyline.engine.executors import MIN_PARALLEL_BATCH, LocalExecutor
+from tests.ingest_builders import jsonl_records, write_jsonl
+
+PREPARED_IN: list[int] = []
+
+
+def _square_with_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def _prepare() -> None:
+    PREPARED_IN.append(os.getpid())
+
+
+_square_with_pid.prepare = _prepare  # type: ignore[attr-defined]
+
+
+def test_pool_keeps_order_and_prepares_in_the_parent():
+    items = list(range(MIN_PARALLEL_BATCH * 3))
+    with LocalExecutor(2) as pool:
+        results = pool.map(_square_with_pid, items)
+        again = pool.map(_square_with_pid, items)
+    assert [r for r, _ in results] == [x * x for x in items] == [r for r, _ in again]
+    assert any(pid != os.getpid() for _, pid in results)  # it did run in worker processes
+    assert PREPARED_IN == [os.getpid()]  # once, here, before the fork
+
+
+def test_small_batches_stay_in_process():
+    with LocalExecutor(2) as pool:
+        results = pool.map(_square_with_pid, [1, 2, 3])
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_one_or_two_workers_store_the_same(tmp_path):
+    records = jsonl_records(150)
+    records += [{**r, "id": r["id"] + "-copy"} for r in records[:10]]
+    source = write_jsonl(tmp_path / "r.jsonl", records)
+    stored = []
+    for workers in (1, 2):
+        with storyline.open(tmp_path / f"w{workers}.db") as db:
+            report = db.ingest([source], workers=workers, batch_size=100)
+            stored.append([(a.id, a.title, a.text, a.published, a.duplicate_of, a.content_hash) for a in db.articles()])
+            assert report.added == 160 and report.exact_duplicates == 10
+    assert stored[0] == stored[1]
