@@ -93,3 +93,33 @@ __all__ = [
     "ANNOTATOR_VERSION", "Annotations", "Claim", "Entity", "Figure", "Mention", "Quote", "TimeRef", "annotate",
     "annotate_many", "annotated_text", "reanchor",
 ]
+
+
+def annotate_or_error(article: Article) -> Annotations | str:
+    """``annotate`` for a worker process: an error comes back as its message, so the batch goes on."""
+    try:
+        return annotate(article)
+    except Exception as exc:  # one bad article must not stop the batch
+        return f"annotation failed ({type(exc).__name__}: {exc})"
+
+
+def annotate_articles(articles: Sequence[Article], executor=None) -> tuple[list[Annotations], dict[str, str]]:
+    """Annotate a batch, on the executor's worker processes when it has them; returns (annotations, errors).
+
+    Each worker loads the model once (lru_cache) and reads one lead at a time; in one process the
+    leads go through ``nlp.pipe`` together.
+    """
+    if executor is not None and getattr(executor, "workers", 1) > 1:
+        results = executor.map(annotate_or_error, list(articles))
+    else:
+        try:
+            results = list(annotate_many(articles))
+        except Exception:  # find the article that failed, annotate the others
+            results = [annotate_or_error(a) for a in articles]
+    done, errors = [], {}
+    for article, result in zip(articles, results):
+        if isinstance(result, str):
+            errors[article.id] = result
+        else:
+            done.append(result)
+    return done, errors

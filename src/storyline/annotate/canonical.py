@@ -111,7 +111,6 @@ def link_to_known(entities: list[Entity], known: dict[str, Entity]) -> dict[str,
     matches a known person's and whose surname is spelled nearly the same (ratio >= 0.8) is that person.
     """
     mapping: dict[str, str] = {}
-    people = sorted(e for e in known.values() if e.kind == "person")
     people = [known[k] for k in sorted(known) if known[k].kind == "person"]
     for e in entities:
         if e.entity_id in known or e.kind != "person":

@@ -228,7 +228,7 @@ def _cap_runs(text: str):
 
 
 def _classify_run(text: str, start: int, end: int) -> str | None:
-    surface = _POSSESSIVE.sub("", text[start:end])
+    surface = _POSSESSIVE.sub("", text[start:end]).rstrip(".")
     words = surface.split()
     if not words or surface in _COMMON_CAPS or any(w in _CALENDAR for w in words):
         return None
