@@ -31,8 +31,8 @@ NER_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "
 LEAD_CHARS = 500  # the body prefix the model reads (cut at the next sentence end)
 _LOCATIVE = {"in", "to", "from", "at", "near", "into", "via", "outside", "around", "across", "through", "toward",
              "towards", "over", "of", "visit", "visited", "visiting", "arrived", "left"}
-_NAME_TOKEN = r"(?:[A-Z][\w’'.-]*[\w.]|[A-Z]\.?)"
-_CAP_RUN = re.compile(rf"{_NAME_TOKEN}(?:(?:\s+(?:of|for|and|the|de|al|van|von|bin)){{0,2}}\s+{_NAME_TOKEN})*")
+_NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z]{2,}/[A-Z]{2,}|[A-Z][\w’'-]*\w|[A-Z]\.)"
+_CAP_RUN = re.compile(rf"{_NAME_TOKEN}(?:(?:[ \t]+(?:of|for|the|de|al|van|von|bin)){{0,2}}[ \t]+{_NAME_TOKEN})*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # Words that start sentences or headlines capitalised without naming anything.
 _COMMON_CAPS = {
@@ -237,7 +237,7 @@ def _classify_run(text: str, start: int, end: int) -> str | None:
         return "org"
     if last in PLACE_WORDS and len(words) > 1:
         return "place"
-    if len(words) == 1 and re.fullmatch(r"[A-Z]{3,6}", surface):
+    if len(words) == 1 and re.fullmatch(r"[A-Z]{3,6}(?:/[A-Z]{2,4})?", surface):
         return "org"
     if not 2 <= len(words) <= 3 or not all(re.fullmatch(r"[A-Z][a-z’'-]+|[A-Z]\.", w) for w in words):
         return None

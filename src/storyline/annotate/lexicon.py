@@ -157,6 +157,7 @@ ROLE_WORDS = ROLE_HEADS | {
     "white", "senior", "top", "first", "lady", "supreme", "federal", "economy", "health", "justice", "press",
     "executive", "vice", "special", "for", "and", "u.s.", "us", "eu", "un", "nato", "usaid", "foreign-policy",
     "high", "army", "military", "majority", "minority", "party", "opposition", "head", "coach", "news", "agency",
+    "united", "states", "kingdom", "nations",
 }
 # Same role said two ways.
 ROLE_CANON = {"state secretary": "secretary of state"}

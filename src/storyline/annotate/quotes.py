@@ -23,8 +23,11 @@ _VERBS = "|".join(sorted(SPEECH_VERBS | {"saying", "adding", "telling", "warning
 _VERB_RE = re.compile(rf"\b(?:has |have |had |also |further |then )*(?P<verb>{_VERBS})\b")
 _REPORTING = {"said", "says", "told", "tells", "warned", "warns", "stressed", "insisted", "insists", "claimed",
               "claims", "added", "noted", "reiterated", "emphasized", "emphasised", "argued", "stated",
-              "announced", "confirmed", "acknowledged", "underscored", "saying", "urged", "urging"}
+              "announced", "confirmed", "acknowledged", "underscored", "saying", "urged", "urging", "encouraged",
+              "asked", "pressed"}
 MIN_WORDS = 3
+# Verbs whose "to"-clause is what was said: "urged Aliyev to reopen", "encouraged Aliyev to double down".
+_DIRECTIVE = {"urged", "urging", "told", "encouraged", "asked", "called on", "pressed"}
 
 
 def _quote_marks(text: str) -> list[tuple[int, str]]:
@@ -164,15 +167,20 @@ def _reported(text: str, mentions: list[Mention], sents, inside, direct: list[Qu
         if any(inside[s:e]):
             continue
         # "X told Y that they must ...", "X said that ...", "X urged Y to ..."
-        m = _THAT_CLAUSE.search(sentence) or _BARE_SAID.search(sentence)
-        if m:
+        found = False
+        for m in (_THAT_CLAUSE.search(sentence), _BARE_SAID.search(sentence)):
+            if not m:
+                continue
             speaker = _adjacent_subject(text, mentions, s, s + m.start())
             that = m.groupdict().get("that")
-            if speaker and (that in {None, "that"} or m.group("verb").lower() in {"urged", "urging", "told"}):
+            if speaker and (that in {None, "that"} or m.group("verb").lower() in _DIRECTIVE):
                 clause_start = s + m.end()
                 out.append(Quote(clause_start, e, text[clause_start:e].rstrip("."), "reported", speaker.text,
                                  speaker.entity_id or None, m.group("verb").lower(), s + m.start(), s + m.end()))
-                continue
+                found = True
+                break
+        if found:
+            continue
         # "<what was said>, Secretary of State Antony Blinken warned on Monday, ..."
         t = _TRAILING_CUE.search(sentence)
         if t and len(sentence[: t.start()].split()) >= 6:
