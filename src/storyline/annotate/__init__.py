@@ -41,10 +41,11 @@ def annotate(article: Article, ner: list[tuple[int, int, str]] | None = None) ->
     anchor = article.published
     ann = Annotations(article.id, body_offset, article.published, anchor, "published" if anchor else None, None, None,
                       mentions, entities)
-    _resolve_times(ann, text)
+    sents = sentences(text)
+    _resolve_times(ann, text, sents)
     ann.figures = find_figures(text, skip=[(t.start, t.end) for t in ann.times if t.kind != "duration"])
-    ann.quotes = find_quotes(text, mentions)
-    ann.claims = find_claims(text, mentions)
+    ann.quotes = find_quotes(text, mentions, sents)
+    ann.claims = find_claims(text, mentions, sents)
     return ann
 
 
@@ -63,10 +64,10 @@ def annotate_many(articles: Sequence[Article], *, batch_size: int = 64) -> list[
     return out
 
 
-def _resolve_times(ann: Annotations, text: str) -> None:
+def _resolve_times(ann: Annotations, text: str, sents: list[tuple[int, int]] | None = None) -> None:
     ann.times = find_times(text, ann.anchor_date, ann.anchor_kind)
-    sents = sentences(text[ann.body_offset :])
-    lead_end = ann.body_offset + (sents[1][1] if len(sents) > 1 else len(text) - ann.body_offset)
+    body = [(s, e) for s, e in (sents if sents is not None else sentences(text)) if s >= ann.body_offset]
+    lead_end = body[1][1] if len(body) > 1 else len(text)
     ann.event_date, ann.event_date_source = event_date(ann.times, lead_end, ann.anchor_date, ann.anchor_kind)
 
 

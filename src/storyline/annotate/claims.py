@@ -8,6 +8,7 @@ to the government of that country. Rules over sentences: a party right before a 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from storyline.annotate.entities import government_id
 from storyline.annotate.lexicon import CAPITAL_OF, COUNTRIES, DEMONYM_OF
@@ -32,12 +33,15 @@ _SIDE = re.compile(r"\b(?:[Tt]he\s+)?(?P<dem>[A-Z][a-z]+)\s+(?:side|government|a
 _CONDEMNATION = re.compile(r"\b(?:condemnation|criticism|protests?) from (?:the )?(?P<party>[A-Z][\w ]+?)(?=[,.]|\s+who\b)")
 
 
-def find_claims(text: str, mentions: list[Mention]) -> list[Claim]:
+def find_claims(text: str, mentions: list[Mention], sents: list[tuple[int, int]] | None = None) -> list[Claim]:
     """Claims in ``text``, each with its party (resolved through ``mentions``) and stance."""
     claims: list[Claim] = []
-    for s, e in sentences(text):
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
+    for s, e in sents if sents is not None else sentences(text):
         sentence = text[s:e]
-        for party_start, party_end, party_id in _parties(text, s, e, mentions):
+        local = mentions[bisect_left(starts, s) : bisect_left(starts, e)]
+        for party_start, party_end, party_id in _parties(text, s, e, local):
             verb = _VERB.match(text, party_end, e)
             if not verb:
                 gap = re.match(r",[^,]{1,40},", text[party_end:e])  # "Baku, on the other hand, refused"

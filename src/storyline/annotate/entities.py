@@ -57,6 +57,13 @@ _ROLE_ONLY = re.compile(
 )
 
 
+_SPEECH_AFTER = re.compile(r",?\s+(?:\w+\s+)?(" + "|".join(sorted(SPEECH_VERBS)) + r")\b")
+_ROLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?[\w. ]*\b(" + "|".join(sorted(ROLE_HEADS)) + r")\b")
+_APPOSITIVE_ROLE = re.compile(r",\s+(?:the\s+)?([\w. ]{0,40}?\b(?:" + "|".join(sorted(ROLE_HEADS - {"head"}))
+                              + r"))(?:\s+of\s+[A-Z][\w ]+?)?(?=[,.])")
+_NAMED_FEATURE = re.compile(r"\b([A-Z][\w-]+) (corridor|river|valley)\b")
+
+
 def headline_case(title: str) -> bool:
     """True for "Blinken Tells Baku To Lift ..." and ALL-CAPS titles: the model misreads those."""
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", title) if len(w) > 3]
@@ -113,9 +120,9 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], body_offset: int =
             known[surface.split()[-1]] = "person"  # "Blinken" is the person even where the model said place
         if "-" in surface and kind == "place":
             known.setdefault(surface.rsplit("-", 1)[-1], "place")
-    for surface in [s for s in known if s[0].isupper() and " " not in s]:
-        if re.search(rf"\b{re.escape(surface)} (corridor|river|valley)\b", text):
-            known.setdefault(surface + " Corridor", "place")
+    for named in _NAMED_FEATURE.finditer(text):  # "Lachin corridor" where the model saw only "Lachin"
+        if named.group(1) in known and named.group(2) == "corridor":
+            known.setdefault(named.group(1) + " Corridor", "place")
 
     for name, kind in _gazetteer_hits(text, known):
         add(*name, kind, "rule")
@@ -158,7 +165,7 @@ def _fix_kind(surface: str, kind: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _static_pattern() -> tuple[re.Pattern, dict[str, str]]:
+def _static_index() -> dict[str, list[tuple[str, str, bool]]]:
     names: dict[str, str] = {}
     for country in COUNTRIES:
         names[country] = "place"
@@ -169,7 +176,7 @@ def _static_pattern() -> tuple[re.Pattern, dict[str, str]]:
     for alias, canonical in ALIASES.items():
         if not alias.startswith("the "):
             names[alias] = {"place": "place", "org": "org"}.get(_alias_kind(canonical), "org")
-    return _names_regex(names), names
+    return _index(names, case_insensitive=False)
 
 
 def _alias_kind(canonical: str) -> str:
@@ -178,32 +185,34 @@ def _alias_kind(canonical: str) -> str:
     return ALIAS_KIND.get(canonical, "place" if canonical in COUNTRIES else "org")
 
 
-def _names_regex(names) -> re.Pattern:
-    alternatives = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w-]|\.\w)")
+def _index(names: dict[str, str], case_insensitive: bool) -> dict[str, list[tuple[str, str, bool]]]:
+    """Names by their first two characters, longest first: a dictionary walk instead of a huge regex."""
+    index: dict[str, list[tuple[str, str, bool]]] = {}
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        if name[:1].isupper():
+            index.setdefault(name[:2], []).append((name, names[name], case_insensitive and " " in name))
+    return index
+
+
+_CAP_START = re.compile(r"(?<![\w.-])[A-Z]")
+_NAME_END = re.compile(r"[\w-]|\.\w")
 
 
 def _gazetteer_hits(text: str, known: dict[str, str]):
-    """(span, kind) for every known or built-in name, longest first, case-insensitive for multiword names."""
+    """(span, kind) for every known or built-in name; multiword names known from the text match in any case."""
+    known_index = _index(known, case_insensitive=True) if known else {}
+    static = _static_index()
     hits = []
-    if known:
-        multi = {n for n in known if " " in n}
-        if multi:
-            pattern = re.compile(
-                r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(multi, key=len, reverse=True)) + r")(?![\w-])",
-                re.IGNORECASE,
-            )
-            lower = {n.lower(): k for n, k in known.items()}
-            for m in pattern.finditer(text):
-                if m.group()[0].isupper():
-                    hits.append(((m.start(), m.end()), lower[m.group().lower()]))
-        single = {n: k for n, k in known.items() if " " not in n}
-        if single:
-            for m in _names_regex(single).finditer(text):
-                hits.append(((m.start(), m.end()), single[m.group()]))
-    pattern, names = _static_pattern()
-    for m in pattern.finditer(text):
-        hits.append(((m.start(), m.end()), names[m.group()]))
+    for m in _CAP_START.finditer(text):
+        pos = m.start()
+        key = text[pos : pos + 2]
+        for name, kind, fold in (*known_index.get(key, ()), *static.get(key, ())):
+            segment = text[pos : pos + len(name)]
+            if (segment == name or (fold and segment.lower() == name.lower())) and not _NAME_END.match(
+                text, pos + len(name)
+            ):
+                hits.append(((pos, pos + len(name)), kind))
+                break
     hits.sort(key=lambda h: (-(h[0][1] - h[0][0]), h[0][0]))
     return hits
 
@@ -245,9 +254,9 @@ def _classify_run(text: str, start: int, end: int) -> str | None:
     after = text[end : end + 30]
     if _role_before(before):
         return "person"
-    if re.match(r",?\s+(?:\w+\s+)?(" + "|".join(sorted(SPEECH_VERBS)) + r")\b", after):
+    if _SPEECH_AFTER.match(after):
         return "person"
-    if re.match(r",\s+(?:the\s+|a\s+)?[\w. ]*\b(" + "|".join(sorted(ROLE_HEADS)) + r")\b", after):
+    if _ROLE_AFTER.match(after):
         return "person"
     return None
 
@@ -286,8 +295,7 @@ def _attach_roles(text: str, mentions: list[Mention]) -> None:
         before = text[max(0, m.start - 80) : m.start]
         role = _role_before(before)
         if not role:
-            after = re.match(r",\s+(?:the\s+)?([\w. ]{0,40}?\b(?:" + "|".join(sorted(ROLE_HEADS - {"head"}))
-                             + r"))(?:\s+of\s+[A-Z][\w ]+?)?(?=[,.])", text[m.end : m.end + 80])
+            after = _APPOSITIVE_ROLE.match(text[m.end : m.end + 80])
             role = after.group(1) if after else None
         if role:
             m.role = role.strip()

@@ -18,6 +18,7 @@ from storyline.annotate.types import Mention, Quote
 
 _OPEN = "“„«"
 _CLOSE = "”»"
+_MARK = re.compile('[“„«”»"]')
 _VERBS = "|".join(sorted(SPEECH_VERBS | {"saying", "adding", "telling", "warning", "stressing", "noting",
                                           "urging", "according"}, key=len, reverse=True))
 _VERB_RE = re.compile(rf"\b(?:has |have |had |also |further |then )*(?P<verb>{_VERBS})\b")
@@ -32,7 +33,8 @@ _DIRECTIVE = {"urged", "urging", "told", "encouraged", "asked", "called on", "pr
 
 def _quote_marks(text: str) -> list[tuple[int, str]]:
     marks = []
-    for i, ch in enumerate(text):
+    for found in _MARK.finditer(text):
+        i, ch = found.start(), found.group()
         if ch in _OPEN:
             marks.append((i, "open"))
         elif ch in _CLOSE:
@@ -65,9 +67,9 @@ def direct_spans(text: str) -> list[list[tuple[int, int]]]:
     return quotes
 
 
-def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
+def find_quotes(text: str, mentions: list[Mention], sents: list[tuple[int, int]] | None = None) -> list[Quote]:
     """Direct and reported speech in ``text``, speakers resolved through ``mentions``."""
-    sents = sentences(text)
+    sents = sents if sents is not None else sentences(text)
     quotes: list[Quote] = []
     inside = [False] * (len(text) + 1)
     for segments in direct_spans(text):

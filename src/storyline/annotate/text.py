@@ -35,8 +35,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         end = match.end() if match.group().strip() else match.start()
         if match.group().startswith("."):
-            word = re.search(r"([\w.]+)\.$", text[start : match.start() + 1])
-            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+            tail = text[max(start, match.start() - 12) : match.start()].split()
+            word = tail[-1].lstrip("(\"“'") if tail and not text[match.start() - 1].isspace() else ""
+            if word and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
         if text[start:end].strip():
             spans.append(_trim(text, start, end))

@@ -46,10 +46,54 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", re.compile(r"\b(?P<rel>on\s+|last\s+|this\s+|next\s+|since\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<part>\s+(?:morning|afternoon|evening|night))?\b")),
     ("relative", re.compile(r"\b(?P<rel>earlier|later|last|this|next|past)\s+(?:(?P<this>this)\s+)?(?P<what>week(?:end)?|month|year)\b", re.I)),
     ("deictic", re.compile(r"\b(?P<what>yesterday|today|tomorrow|tonight)\b", re.I)),
-    ("ago", re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)),
-    ("duration", re.compile(rf"\b(?P<lead>for|over|during|in|within|the past|the last|past|last)?\s*(?:{_QUAL}\s+)?{_NUM}(?:\s+|-){_UNIT}(?P<now>\s+now)?\b(?!\s+ago)", re.I)),
+    ("duration", None),  # "for over a month now", "three years ago": found from the unit word (_unit_anchored)
     ("year", re.compile(rf"(?<![\d,.$€£-]){_YEAR}(?![\d,]|\.\d|-\d)")),
 ]
+_UNIT_WORD = re.compile(r"\b(?:day|week|month|year|decade|hour)s?\b", re.I)
+_BEFORE_UNIT = re.compile(
+    rf"(?:\b(?P<lead>for|over|during|in|within|the past|the last|past|last)\s+)?(?:{_QUAL}\s+)?\b{_NUM}(?:\s+|-)$", re.I
+)
+_AFTER_UNIT = re.compile(r"(?P<now>\s+now\b)?(?P<ago>\s+ago\b)?")
+
+
+class _Found:
+    """A match assembled from two regex matches around a unit word (same interface as re.Match here)."""
+
+    def __init__(self, start: int, end: int, text: str, groups: dict):
+        self._start, self._end, self._text, self._groups = start, end, text, groups
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, name=0):
+        return self._text[self._start : self._end] if name == 0 else self._groups.get(name)
+
+    def groupdict(self) -> dict:
+        return dict(self._groups)
+
+
+def _unit_anchored(text: str):
+    """Durations and "N units ago": a cheap search for unit words, then a small regex on the words before."""
+    for unit in _UNIT_WORD.finditer(text):
+        window_start = max(0, unit.start() - 40)
+        before = _BEFORE_UNIT.search(text, window_start, unit.start())
+        if not before:
+            continue
+        after = _AFTER_UNIT.match(text, unit.end())
+        groups = {**before.groupdict(), "unit": unit.group().lower().rstrip("s"), "now": after.group("now"),
+                  "ago": after.group("ago")}
+        yield _Found(before.start(), after.end(), text, groups)
+
+
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_TRIGGERS = {
+    "since_mdy": ("since", "from"), "since_dmy": ("since", "from"), "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS,
+    "month_year": _MONTH_STEMS, "rel_month": _MONTH_STEMS, "weekday": ("day",), "relative": ("week", "month", "year"),
+    "deictic": ("yesterday", "today", "tomorrow", "tonight"), "iso": ("-",), "numeric": (".",),
+}
 _FORWARD = re.compile(r"\b(will|next|tomorrow|upcoming|plans? to|scheduled|due to)\b", re.I)
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "hour": "H"}
 _QUALIFIER = {"more than": "lower", "over": "lower", "at least": "lower", "less than": "upper", "under": "upper",
@@ -62,14 +106,21 @@ def find_times(text: str, anchor: str | None, anchor_kind: str | None) -> list[T
     anchor_day = date.fromisoformat(anchor) if anchor else None
     taken = [False] * (len(text) + 1)
     found: list[TimeRef] = []
+    lowered = text.lower()
     for name, pattern in PATTERNS:
-        for m in pattern.finditer(text):
+        if name in _TRIGGERS and not any(word in lowered for word in _TRIGGERS[name]):
+            continue  # a substring test is far cheaper than running the pattern
+        for m in pattern.finditer(text) if pattern is not None else _unit_anchored(text):
+            if name == "duration" and m.group("ago"):
+                name_here = "ago"
+            else:
+                name_here = name
             start, end = m.start(), m.end()
             while start < end and text[start].isspace():
                 start += 1
             if any(taken[start:end]) or start == end:
                 continue
-            ref = _resolve(name, m, text, anchor_day)
+            ref = _resolve(name_here, m, text, anchor_day)
             if ref is None:
                 continue
             ref.start, ref.end, ref.text = start, end, text[start:end]
