@@ -44,7 +44,7 @@ def canonicalise(mentions: list[Mention]) -> list[Entity]:
     entities: dict[str, Entity] = {}
     for i, (kind, name) in names.items():
         if kind == "person" and " " not in name:
-            name = next((p for p in full_people if p.split()[-1] == name), name)
+            name = next((p for p in full_people if p.split()[-1].lower() == name.lower()), name)
         elif kind in {"place", "org"} and " " not in name and "-" not in name:
             name = next((p for p in multi_places if re.split(r"[- ]", p)[-1] == name and
                          p.lower() not in {"united states", "united kingdom"}), name)

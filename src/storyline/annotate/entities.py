@@ -28,7 +28,7 @@ from storyline.annotate.lexicon import (
 from storyline.annotate.types import Mention
 
 NER_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
-LEAD_CHARS = 500  # the body prefix the model reads (cut at the next sentence end)
+LEAD_CHARS = 250  # the body prefix the model reads (cut at the next sentence end)
 _LOCATIVE = {"in", "to", "from", "at", "near", "into", "via", "outside", "around", "across", "through", "toward",
              "towards", "over", "of", "visit", "visited", "visiting", "arrived", "left"}
 _NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z]{2,}/[A-Z]{2,}|[A-Z][\w’'-]*\w|[A-Z]\.)"
@@ -61,7 +61,7 @@ _SPEECH_AFTER = re.compile(r",?\s+(?:\w+\s+)?(" + "|".join(sorted(SPEECH_VERBS))
 _ROLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?[\w. ]*\b(" + "|".join(sorted(ROLE_HEADS)) + r")\b")
 _APPOSITIVE_ROLE = re.compile(r",\s+(?:the\s+)?([\w. ]{0,40}?\b(?:" + "|".join(sorted(ROLE_HEADS - {"head"}))
                               + r"))(?:\s+of\s+[A-Z][\w ]+?)?(?=[,.])")
-_NAMED_FEATURE = re.compile(r"\b([A-Z][\w-]+) (corridor|river|valley)\b")
+_NAMED_FEATURE = re.compile(r"\b([A-Z][\w-]+) ([Cc]orridor|[Rr]iver|[Vv]alley|[Cc]anal|[Ss]trait)\b")
 
 
 def headline_case(title: str) -> bool:
@@ -120,9 +120,9 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], body_offset: int =
             known[surface.split()[-1]] = "person"  # "Blinken" is the person even where the model said place
         if "-" in surface and kind == "place":
             known.setdefault(surface.rsplit("-", 1)[-1], "place")
-    for named in _NAMED_FEATURE.finditer(text):  # "Lachin corridor" where the model saw only "Lachin"
-        if named.group(1) in known and named.group(2) == "corridor":
-            known.setdefault(named.group(1) + " Corridor", "place")
+    for named in _NAMED_FEATURE.finditer(text):  # "Lachin corridor" / "Lachin Corridor": a named place
+        if named.group(1) not in _COMMON_CAPS and named.group(1).lower() not in ROLE_WORDS:
+            known.setdefault(named.group(1) + " " + named.group(2).title(), "place")
 
     for name, kind in _gazetteer_hits(text, known):
         add(*name, kind, "rule")

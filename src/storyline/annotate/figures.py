@@ -141,6 +141,8 @@ def find_figures(text: str, skip: list[tuple[int, int]] = ()) -> list[Figure]:
             qualifier = next(kind for pattern, kind in _QUALIFIERS if re.fullmatch(pattern, phrase))
             if phrase in {"close to"}:
                 qualifier = "approximate"
+            if phrase == "over" and unit in _TIME_UNITS and not re.search(r"\bfor\s+$", text[max(0, start - 30) : start - 5]):
+                qualifier = None  # "burned over two days" is a span, "for over a month" a lower bound
             start -= len(qualifier_match.group())
         value = int(value) if float(value).is_integer() else value
         figures.append(Figure(start, end, text[start:end], value, unit, counted, qualifier))
