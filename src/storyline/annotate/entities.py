@@ -45,6 +45,7 @@ _COMMON_CAPS = {
     "April", "May", "June", "July", "August", "September", "October", "November", "December", "It's", "Here",
     "Why", "How", "Who", "Where", "Not", "No", "Yes", "Now", "Then", "So", "Still", "Even", "Just", "One", "Two",
     "Stressing", "Underscoring", "Armed", "Government", "Previously", "Separately", "Instead", "Officials",
+    "GMT", "BST", "EST", "EDT", "PST", "UTC", "CET", "AM", "PM", "TV", "OK", "PUBLISHED", "UPDATED", "Click",
 }
 _CALENDAR = {w for w in _COMMON_CAPS if w.endswith("day") or w in {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
@@ -61,6 +62,9 @@ _SPEECH_AFTER = re.compile(r",?\s+(?:\w+\s+)?(" + "|".join(sorted(SPEECH_VERBS))
 _ROLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?[\w. ]*\b(" + "|".join(sorted(ROLE_HEADS)) + r")\b")
 _APPOSITIVE_ROLE = re.compile(r",\s+(?:the\s+)?([\w. ]{0,40}?\b(?:" + "|".join(sorted(ROLE_HEADS - {"head"}))
                               + r"))(?:\s+of\s+[A-Z][\w ]+?)?(?=[,.])")
+_DIRECTIONS = {"New", "North", "South", "East", "West", "San", "Santa", "Los", "Las", "Saint", "St.", "Port", "Fort",
+               "Lake", "Mount", "Upper", "Lower", "Greater"}
+_AGE_AFTER = re.compile(r",\s+\d{1,2},")
 _NAMED_FEATURE = re.compile(r"\b([A-Z][\w-]+) ([Cc]orridor|[Rr]iver|[Vv]alley|[Cc]anal|[Ss]trait)\b")
 
 
@@ -109,7 +113,7 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], body_offset: int =
         if not surface or surface in _COMMON_CAPS or surface.lower() in ROLE_WORDS or not surface[0].isupper():
             continue
         kind = _fix_kind(surface, kind)
-        named = re.match(r" (corridor|river|valley|mountains|island|islands|strait|canal|pass)\b", text[end : end + 12])
+        named = re.match(r" (corridor|river|valley|mountains|strait|canal)\b", text[end : end + 12])
         if named and kind in {"place", "person", "org"} and " " not in surface:
             end, kind = end + len(named.group()), "place"
             surface = text[start:end]
@@ -218,22 +222,38 @@ def _gazetteer_hits(text: str, known: dict[str, str]):
 
 
 def _cap_runs(text: str):
-    for m in _CAP_RUN.finditer(text):
-        start, end = m.start(), m.end()
-        words = text[start:end].split()
-        # Drop capitalised function words at the start ("According", "The") and role words.
-        while words and (words[0] in _COMMON_CAPS or words[0].lower() in ROLE_WORDS or words[0] in DEMONYM_OF
-                         or words[0] in COUNTRIES or words[0].rstrip("’'s") in COUNTRIES):
-            start = text.index(words[0], start) + len(words[0])
-            words = words[1:]
-        while words and words[-1] in {"of", "for", "and", "the"}:
-            words = words[:-1]
-        if not words:
-            continue
-        start = text.index(words[0], start)
-        end = start + len(" ".join(words)) if "\n" not in text[start:end] else end
-        end = text.index(words[-1], start) + len(words[-1])
-        yield start, end
+    for run in _CAP_RUN.finditer(text):
+        # A possessive ends a name: "The BBC's Angus Stickler" is two runs.
+        pieces = [(run.start(), run.end())]
+        for possessive in _POSSESSIVE_IN_RUN.finditer(text, run.start(), run.end()):
+            first_start = pieces[-1][0]
+            pieces[-1] = (first_start, possessive.end())
+            pieces.append((possessive.end() + 1, run.end()))
+        for start, end in pieces:
+            if start < end:
+                yield from _trim_run(text, start, end)
+
+
+_NAME_WORD = re.compile(r"[A-Z][a-z’'-]+(?:[A-Z][a-z]+)?|[A-Z]\.")
+_POSSESSIVE_IN_RUN = re.compile(r"(?:'s|’s)(?= [A-Z])")
+
+
+def _trim_run(text: str, start: int, end: int):
+    """Drop capitalised function words ("According", "The") and role words at the start of a run;
+    "High Street" and "State Department" stay whole (their last word says they are one name)."""
+    words = text[start:end].split()
+    named_place = len(words) > 1 and words[-1].lower().rstrip(".") in ORG_WORDS | PLACE_WORDS
+    while words and (words[0] in _COMMON_CAPS or (words[0].lower() in ROLE_WORDS and not named_place)
+                     or words[0] in DEMONYM_OF or words[0] in COUNTRIES or words[0].rstrip("’'s") in COUNTRIES):
+        start = text.index(words[0], start) + len(words[0])
+        words = words[1:]
+    while words and words[-1] in {"of", "for", "and", "the"}:
+        words = words[:-1]
+    if not words:
+        return
+    start = text.index(words[0], start)
+    end = text.index(words[-1], start) + len(words[-1])
+    yield start, end
 
 
 def _classify_run(text: str, start: int, end: int) -> str | None:
@@ -248,15 +268,18 @@ def _classify_run(text: str, start: int, end: int) -> str | None:
         return "place"
     if len(words) == 1 and re.fullmatch(r"[A-Z]{3,6}(?:/[A-Z]{2,4})?", surface):
         return "org"
-    if not 2 <= len(words) <= 3 or not all(re.fullmatch(r"[A-Z][a-z’'-]+|[A-Z]\.", w) for w in words):
+    if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return None
     before = text[max(0, start - 60) : start]
     after = text[end : end + 30]
-    if _role_before(before):
+    if words[0] in _DIRECTIONS:
+        return "place"  # "New York", "North London", "San Diego"
+    if _role_before(before) or _SPEECH_AFTER.match(after) or _ROLE_AFTER.match(after) or _AGE_AFTER.match(after):
         return "person"
-    if _SPEECH_AFTER.match(after):
-        return "person"
-    if _ROLE_AFTER.match(after):
+    # Two or three capitalised words inside a sentence that are no known word: most often a person.
+    sentence_start = not before.strip() or before.rstrip()[-1] in ".!?:\n\"“"
+    if not sentence_start and not any(w.lower() in ROLE_WORDS or w in DEMONYM_OF or w in COUNTRIES
+                                      or w in _COMMON_CAPS for w in words):
         return "person"
     return None
 

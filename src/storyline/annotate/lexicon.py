@@ -150,6 +150,7 @@ ROLE_HEADS = {
     "adviser", "advisor", "prosecutor", "judge", "justice", "attorney", "lawyer", "analyst", "professor",
     "dr.", "mr.", "mrs.", "ms.", "sheriff", "captain", "lieutenant", "colonel", "sergeant", "actor", "actress",
     "singer", "rapper", "manager", "founder", "executive", "lawmaker", "diplomat", "commissioner",
+    "monsignor", "archbishop", "bishop", "cardinal", "reverend", "rev.", "referee", "comedian", "host",
 }
 ROLE_WORDS = ROLE_HEADS | {
     "prime", "foreign", "defense", "defence", "interior", "finance", "deputy", "state", "of", "the", "general",
@@ -169,9 +170,11 @@ ORG_WORDS = {
     "senate", "assembly", "service", "services", "police", "federation", "foundation", "fund", "nations",
     "news", "times", "post", "reuters", "press", "network", "club", "team", "administration", "government",
     "command", "guard", "school", "college", "hospital", "center", "centre", "authority", "board", "bureau",
+    "magistrates", "recovery", "clinic", "airlines", "airways", "motors", "pictures", "records", "studios",
 }
 PLACE_WORDS = {"corridor", "region", "district", "province", "city", "county", "state", "island", "islands",
-               "river", "mountains", "sea", "ocean", "valley", "road", "street", "airport", "border", "republic"}
+               "river", "mountains", "sea", "ocean", "valley", "road", "street", "airport", "border", "republic",
+               "beach", "avenue", "square", "park", "bay", "hills", "heights", "palace", "cathedral", "stadium"}
 
 SPEECH_VERBS = {
     "said", "says", "say", "added", "adds", "told", "tells", "stated", "states", "noted", "notes", "wrote",
@@ -179,5 +182,5 @@ SPEECH_VERBS = {
     "insisted", "insists", "claimed", "claims", "argued", "argues", "announced", "announces", "declared",
     "declares", "asserted", "emphasized", "emphasised", "underscored", "reiterated", "confirmed", "denied",
     "acknowledged", "admitted", "replied", "responded", "commented", "remarked", "voiced", "called", "asked",
-    "reported", "reports", "cautioned", "suggested", "predicted", "promised", "vowed", "pledged",
+    "reported", "reports", "cautioned", "suggested", "predicted", "promised", "vowed", "pledged", "spoke",
 }

@@ -39,13 +39,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("numeric", re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b")),
     ("since_mdy", re.compile(rf"\b(?P<since>since|from)\s+{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!:)", re.I)),
     ("since_dmy", re.compile(rf"\b(?P<since>since|from)\s+{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b", re.I)),
-    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?![:\d])")),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?![:\d])", re.I)),
     ("dmy", re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("rel_month", re.compile(rf"\b(?P<rel>(?:earlier|later|early|late|mid-?)\s+in|in|since|last|this|next|by|until|during|early|late|mid-?)\s+{_MONTH}(?!\s+\d)\b", re.I)),
     ("weekday", re.compile(r"\b(?P<rel>on\s+|last\s+|this\s+|next\s+|since\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<part>\s+(?:morning|afternoon|evening|night))?\b")),
     ("relative", re.compile(r"\b(?P<rel>earlier|later|last|this|next|past)\s+(?:(?P<this>this)\s+)?(?P<what>week(?:end)?|month|year)\b", re.I)),
-    ("deictic", re.compile(r"\b(?P<what>yesterday|today|tomorrow|tonight)\b", re.I)),
+    ("deictic", re.compile(r"\b(?P<what>yesterday|today|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.I)),
     ("duration", None),  # "for over a month now", "three years ago": found from the unit word (_unit_anchored)
     ("year", re.compile(rf"(?<![\d,.$€£-]){_YEAR}(?![\d,]|\.\d|-\d)")),
 ]
@@ -92,9 +92,9 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _TRIGGERS = {
     "since_mdy": ("since", "from"), "since_dmy": ("since", "from"), "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS,
     "month_year": _MONTH_STEMS, "rel_month": _MONTH_STEMS, "weekday": ("day",), "relative": ("week", "month", "year"),
-    "deictic": ("yesterday", "today", "tomorrow", "tonight"), "iso": ("-",), "numeric": (".",),
+    "deictic": ("yesterday", "today", "tomorrow", "tonight", "this "), "iso": ("-",), "numeric": (".",),
 }
-_FORWARD = re.compile(r"\b(will|next|tomorrow|upcoming|plans? to|scheduled|due to)\b", re.I)
+_FORWARD = re.compile(r"\b(will|next|tomorrow|upcoming|plans? to|scheduled|due to|to appear|expected to)\b", re.I)
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "hour": "H"}
 _QUALIFIER = {"more than": "lower", "over": "lower", "at least": "lower", "less than": "upper", "under": "upper",
               "nearly": "upper", "almost": "upper", "close to": "approximate", "about": "approximate",
@@ -182,7 +182,7 @@ def _resolve(name: str, m: re.Match, text: str, anchor: date | None) -> TimeRef 
     if name == "deictic":
         if not anchor:
             return _ref("date", None, granularity="day", anchor=None)
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["what"].lower()]
+        shift = {"yesterday": -1, "tomorrow": 1}.get(g["what"].lower(), 0)
         day = (anchor + timedelta(days=shift)).isoformat()
         return _ref("date", day, day, day, "day")
     if name == "ago":
