@@ -30,6 +30,7 @@ for _stance, _pattern in STANCES.items():
     _VERB_ALTS.append(f"(?P<{_stance}>{_pattern})")
 _VERB = re.compile(r"\s+(?:(?:has|have|had|also|further|again|repeatedly|strongly)\s+)*(?:" + "|".join(_VERB_ALTS) + r")\b")
 _SIDE = re.compile(r"\b(?:[Tt]he\s+)?(?P<dem>[A-Z][a-z]+)\s+(?:side|government|authorities|officials|leadership|foreign ministry|ministry|president)\b")
+_ACCUSING = re.compile(r",\s+accusing\s+(?:at the same time\s+|also\s+)?(?P<what>[^.;]+?\bof\b[^.;]+)")
 _CONDEMNATION = re.compile(r"\b(?:condemnation|criticism|protests?) from (?:the )?(?P<party>[A-Z][\w ]+?)(?=[,.]|\s+who\b)")
 
 
@@ -60,8 +61,15 @@ def find_claims(text: str, mentions: list[Mention], sents: list[tuple[int, int]]
                 continue  # plain "said" without a clause is speech, left to quotes
             if len(claim_text.split()) < 2:
                 continue
+            participle = _ACCUSING.search(text, claim_start, e)
+            if participle:  # "refused the claims, accusing at the same time Armenian forces of torturing ..."
+                claim_text = text[claim_start : participle.start()]
             claims.append(Claim(claim_start, claim_start + len(claim_text), claim_text, text[party_start:party_end],
                                 party_id, stance, verb.group().strip(), s, e))
+            if participle:
+                what = participle.group("what").rstrip(".")
+                claims.append(Claim(participle.start("what"), participle.start("what") + len(what), what,
+                                    text[party_start:party_end], party_id, "accuses", "accusing", s, e))
         for m in _CONDEMNATION.finditer(sentence):
             party_id = _side_id(m.group("party"), mentions, s + m.start("party"))
             subject = re.sub(r"\s+(?:has|have|had|was|were)\s+(?:been\s+)?(?:met|greeted|received)\s+with\s*$", "",

@@ -156,6 +156,7 @@ def _object(text: str, mentions: list[Mention], pos: int) -> Mention | None:
     return None
 
 
+_ACCORDING = re.compile(r"According to (?P<source>[^,]{3,120}?(?:, [A-Z][\w.’' -]+?)?)(?:, which [^,]+)?, (?P<clause>\S.*)$")
 _TRAILING_CUE = re.compile(rf",\s+(?P<who>[^,]{{2,80}}?)\s+(?:has |had )?(?P<verb>{_VERBS})\b(?P<rest>[^,.]{{0,25}})(?:[,.]|$)")
 _ADVERBIAL = re.compile(r"(?:\s+(?:has|have|had|also|further|then|again|last week|on \w+|in a statement|repeatedly))*\s*$")
 _BARE_SAID = re.compile(r"\b(?P<verb>said|says|added|warned|insisted|claimed)\s+(?=(?:it|its|the|they|he|she|a|an|such|there|this|these|those|we)\b)")
@@ -183,6 +184,16 @@ def _reported(text: str, mentions: list[Mention], sents, inside, direct: list[Qu
                 break
         if found:
             continue
+        # "According to a statement issued by ... spokesperson, Matthew Miller, Blinken had ..."
+        according = _ACCORDING.match(sentence)
+        if according:
+            source_start, source_end = s + according.start("source"), s + according.end("source")
+            speaker = _subject(mentions, source_start, source_end)
+            if speaker:
+                clause = s + according.start("clause")
+                out.append(Quote(clause, e, text[clause:e].rstrip("."), "reported", speaker.text,
+                                 speaker.entity_id or None, "according to", s, clause))
+                continue
         # "<what was said>, Secretary of State Antony Blinken warned on Monday, ..."
         t = _TRAILING_CUE.search(sentence)
         if t and len(sentence[: t.start()].split()) >= 6:

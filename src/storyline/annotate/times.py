@@ -94,6 +94,26 @@ _TRIGGERS = {
     "month_year": _MONTH_STEMS, "rel_month": _MONTH_STEMS, "weekday": ("day",), "relative": ("week", "month", "year"),
     "deictic": ("yesterday", "today", "tomorrow", "tonight", "this "), "iso": ("-",), "numeric": (".",),
 }
+_WINDOW_TRIGGERS = {
+    "month": re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"),
+    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+}
+_WINDOWED = {"since_mdy": "month", "since_dmy": "month", "mdy": "month", "dmy": "month", "month_year": "month",
+             "rel_month": "month", "weekday": "weekday"}
+
+
+def _windows(trigger: re.Pattern, text: str, before: int = 30, after: int = 30) -> list[tuple[int, int]]:
+    """Merged [start, end) windows around each trigger word: where a pattern can possibly match."""
+    spans: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        start, end = max(0, m.start() - before), min(len(text), m.end() + after)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
 _FORWARD = re.compile(r"\b(will|next|tomorrow|upcoming|plans? to|scheduled|due to|to appear|expected to)\b", re.I)
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "hour": "H"}
 _QUALIFIER = {"more than": "lower", "over": "lower", "at least": "lower", "less than": "upper", "under": "upper",
@@ -107,10 +127,17 @@ def find_times(text: str, anchor: str | None, anchor_kind: str | None) -> list[T
     taken = [False] * (len(text) + 1)
     found: list[TimeRef] = []
     lowered = text.lower()
+    windows = {group: _windows(trigger, text) for group, trigger in _WINDOW_TRIGGERS.items()}
     for name, pattern in PATTERNS:
         if name in _TRIGGERS and not any(word in lowered for word in _TRIGGERS[name]):
             continue  # a substring test is far cheaper than running the pattern
-        for m in pattern.finditer(text) if pattern is not None else _unit_anchored(text):
+        if pattern is None:
+            matches = _unit_anchored(text)
+        elif name in _WINDOWED:  # run the pattern only around its trigger words (month names, weekdays)
+            matches = (m for ws, we in windows[_WINDOWED[name]] for m in pattern.finditer(text, ws, we))
+        else:
+            matches = pattern.finditer(text)
+        for m in matches:
             if name == "duration" and m.group("ago"):
                 name_here = "ago"
             else:
