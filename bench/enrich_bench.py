@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.annotate import annotate_many, reanchor  # noqa: E402
 from storyline.annotate.evaluate import Score, score_article  # noqa: E402
+from storyline.annotate.entities import LEAD_CHARS as DEFAULT_LEAD  # noqa: E402
 from storyline.model import Article  # noqa: E402
 
 EVAL = Path(os.environ.get("STORYLINE_EVAL", ROOT.parent.parent / "shared" / "eval"))
@@ -94,6 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--leads", type=int, nargs="+", default=[DEFAULT_LEAD, 250],
+                        help="NER lead sizes (characters of body the model reads) to compare")
     args = parser.parse_args()
     articles = load_articles(args.articles)
     words = sum(len(a.text.split()) for a in articles) / len(articles)
@@ -101,17 +104,27 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine: figures are noisy)")
     texts = [a.text for a in articles]
     base_n = min(len(texts), 200)
-    print(f"baseline  spaCy NER on full text  1 proc: {_rate(_ner_chunk, texts[:base_n], 1):7.1f} articles/s")
-    print(f"baseline  spaCy NER on full text  {args.workers} proc: {_rate(_ner_chunk, texts[:base_n], args.workers):7.1f} articles/s")
-    print(f"storyline full enrichment         1 proc: {_rate(_annotate_chunk, articles, 1):7.1f} articles/s")
-    print(f"storyline full enrichment         {args.workers} proc: {_rate(_annotate_chunk, articles, args.workers):7.1f} articles/s")
+    label = "baseline: spaCy NER on the full text  "
+    print(f"{label}  1 proc: {_rate(_ner_chunk, texts[:base_n], 1):7.1f} articles/s")
+    print(f"{label}  {args.workers} proc: {_rate(_ner_chunk, texts[:base_n], args.workers):7.1f} articles/s")
+    from storyline.annotate import entities
+
+    for lead in args.leads:
+        entities.LEAD_CHARS = lead  # set before forking: the workers inherit it
+        label = f"storyline full enrichment, NER lead {lead:3d}"
+        print(f"{label}  1 proc: {_rate(_annotate_chunk, articles, 1):7.1f} articles/s")
+        print(f"{label}  {args.workers} proc: {_rate(_annotate_chunk, articles, args.workers):7.1f} articles/s")
+        sample = ROOT / "tests" / "gold" / "eval_sample.json"
+        scores = eval_sample_scores() if sample.exists() else {}
+        print("    eval sample: " + ", ".join(f"{k} {r / max(t, 1):.2f}" for k, (r, t) in scores.items()))
+    entities.LEAD_CHARS = DEFAULT_LEAD
     print("\nseed gold (tests/gold/seeds.json):")
     for category, score in seed_scores().items():
         print(f"  {category:10s} precision {score.precision:.2f}  recall {score.recall:.2f}  "
               f"(tp {score.tp}, fp {score.fp}, fn {score.fn})")
     sample = ROOT / "tests" / "gold" / "eval_sample.json"
     if sample.exists():
-        print("\neval sample (tests/gold/eval_sample.json):")
+        print(f"\neval sample (tests/gold/eval_sample.json), NER lead {DEFAULT_LEAD}:")
         for category, (right, total) in eval_sample_scores().items():
             print(f"  {category:24s} {right}/{total} = {right / max(total, 1):.2f}")
 

@@ -10,6 +10,7 @@ Secretary", "Azerbaijan's president") are linked to the person holding that role
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -28,7 +29,9 @@ from storyline.annotate.lexicon import (
 from storyline.annotate.types import Mention
 
 NER_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group"}
-LEAD_CHARS = 250  # the body prefix the model reads (cut at the next sentence end)
+# The body prefix the model reads (then to the end of that sentence): the speed/recall trade-off,
+# measured in bench/enrich_bench.py --leads; STORYLINE_NER_LEAD overrides it.
+LEAD_CHARS = int(os.environ.get("STORYLINE_NER_LEAD", "120"))
 _LOCATIVE = {"in", "to", "from", "at", "near", "into", "via", "outside", "around", "across", "through", "toward",
              "towards", "over", "of", "visit", "visited", "visiting", "arrived", "left"}
 _NAME_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z]{2,}/[A-Z]{2,}|[A-Z][\w’'-]*\w|[A-Z]\.)"
@@ -82,12 +85,15 @@ def ner_region(text: str, body_offset: int) -> tuple[int, int]:
     return start, body_offset + lead_length(text[body_offset:])
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s")
+
+
 def lead_length(body: str) -> int:
     """How much of the body the model reads: LEAD_CHARS, extended to the end of that sentence."""
     if len(body) <= LEAD_CHARS:
         return len(body)
-    match = re.compile(r"[.!?][\"”’']?\s").search(body, LEAD_CHARS)
-    return match.end() if match and match.end() - LEAD_CHARS < 300 else LEAD_CHARS
+    match = _SENTENCE_END.search(body, LEAD_CHARS)
+    return match.end() if match and match.end() - LEAD_CHARS < 150 else LEAD_CHARS
 
 
 def find_mentions(text: str, ner: list[tuple[int, int, str]], body_offset: int = 0) -> list[Mention]:
