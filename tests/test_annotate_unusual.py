@@ -124,3 +124,10 @@ def test_same_input_same_output():
     art = _article("Close to 7,000 people died, Armenia's Prime Minister Nikol Pashinyan said on Monday.",
                    published="2023-01-24")
     assert annotate(art).as_dict() == annotate(art).as_dict()
+
+
+def test_acronym_and_place_context():
+    art = _article("Cases rose in Hong Kong. The World Health Organisation met; WHO experts said Hong Kong acted fast.")
+    ids = {m.text: m.entity_id for m in annotate(art).mentions}
+    assert ids["WHO"] == ids["World Health Organisation"] == "org:world-health-organization"
+    assert ids["Hong Kong"] == "place:hong-kong"

@@ -62,10 +62,32 @@ def canonicalise(mentions: list[Mention]) -> list[Entity]:
         if mentions[i].acts_as:
             country = CAPITAL_OF[_POSSESSIVE.sub("", mentions[i].text)]
             entities.setdefault(mentions[i].acts_as, Entity(mentions[i].acts_as, "org", f"Government of {country}"))
+    _link_acronyms(mentions, entities)
     _link_roles(mentions, entities)
     for entity in entities.values():
         entity.aliases.sort()
     return [entities[k] for k in sorted(entities)]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w.lower() not in {"of", "the", "for", "and", "on"})
+
+
+def _link_acronyms(mentions: list[Mention], entities: dict[str, Entity]) -> None:
+    """An acronym names the article's organisation with those initials: "WHO" -> "World Health Organization"."""
+    full = {_initials(e.name).upper(): e for e in entities.values()
+            if e.kind == "org" and len(e.name.split()) > 1 and not e.entity_id.startswith("org:government-of")}
+    for m in mentions:
+        entity = entities.get(m.entity_id)
+        if entity is None or entity.kind != "org" or not re.fullmatch(r"[A-Z]{2,6}", entity.name):
+            continue
+        target = full.get(entity.name)
+        if target is not None and target.entity_id != entity.entity_id:
+            m.entity_id = target.entity_id
+            if entity.name not in target.aliases:
+                target.aliases.append(entity.name)
+            if not any(x.entity_id == entity.entity_id for x in mentions):
+                entities.pop(entity.entity_id, None)
 
 
 def _link_roles(mentions: list[Mention], entities: dict[str, Entity]) -> None:

@@ -67,6 +67,7 @@ _APPOSITIVE_ROLE = re.compile(r",\s+(?:the\s+)?([\w. ]{0,40}?\b(?:" + "|".join(s
                               + r"))(?:\s+of\s+[A-Z][\w ]+?)?(?=[,.])")
 _DIRECTIONS = {"New", "North", "South", "East", "West", "San", "Santa", "Los", "Las", "Saint", "St.", "Port", "Fort",
                "Lake", "Mount", "Upper", "Lower", "Greater"}
+_LOCATED = re.compile(r"\b(?:in|from|to|at|near|across|throughout|outside|into|around)\s+([A-Z][a-z]+(?: [A-Z][a-z]+){1,2})\b")
 _AGE_AFTER = re.compile(r",\s+\d{1,2},")
 _NAMED_FEATURE = re.compile(r"\b([A-Z][\w-]+) ([Cc]orridor|[Rr]iver|[Vv]alley|[Cc]anal|[Ss]trait)\b")
 
@@ -141,10 +142,13 @@ def find_mentions(text: str, ner: list[tuple[int, int, str]], body_offset: int =
         for name in sorted(known, key=len, reverse=True):
             for m in re.finditer(rf"(?<!\w){re.escape(name.upper())}(?!\w)", title):
                 add(m.start(), m.end(), known[name], "rule")
+    located = {m.group(1) for m in _LOCATED.finditer(text)}  # names seen after "in", "from", "to": places
     for start, end in _cap_runs(text):
         if any(taken[start:end]):
             continue
         kind = _classify_run(text, start, end)
+        if kind == "person" and text[start:end] in located and not _role_before(text[max(0, start - 60) : start]):
+            kind = "place"  # "Hong Kong" elsewhere said "in Hong Kong"
         if kind:
             add(start, end, kind, "rule")
             if kind == "person":

@@ -131,6 +131,7 @@ ALIASES = {
     "UN": "United Nations",
     "U.N.": "United Nations",
     "NATO": "NATO",
+    "World Health Organisation": "World Health Organization",
     "Karabakh": "Nagorno-Karabakh",
     "Nagorno Karabakh": "Nagorno-Karabakh",
     "State Department": "U.S. State Department",
