@@ -131,3 +131,13 @@ def test_acronym_and_place_context():
     ids = {m.text: m.entity_id for m in annotate(art).mentions}
     assert ids["WHO"] == ids["World Health Organisation"] == "org:world-health-organization"
     assert ids["Hong Kong"] == "place:hong-kong"
+
+
+def test_reported_speech_without_a_named_speaker_and_urging_clause():
+    text = ("The blockade risks a humanitarian crisis in the region, Secretary of State Antony Blinken warned on Monday, "
+            "urging the president to lift the blockade. Stressing the risk, the lawmakers said that sanctions are needed.")
+    quotes = annotate(_article(text)).quotes
+    urging = next(q for q in quotes if q.verb == "urging")
+    assert urging.text == "to lift the blockade" and urging.speaker_id == "person:antony-blinken"
+    unnamed = next(q for q in quotes if q.text.startswith("sanctions are needed"))
+    assert unnamed.speaker == "lawmakers" and unnamed.speaker_id is None

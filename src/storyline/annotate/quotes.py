@@ -157,6 +157,8 @@ def _object(text: str, mentions: list[Mention], pos: int) -> Mention | None:
 
 
 _ACCORDING = re.compile(r"According to (?P<source>[^,]{3,120}?(?:, [A-Z][\w.’' -]+?)?)(?:, which [^,]+)?, (?P<clause>\S.*)$")
+_URGING = re.compile(r"\s*(?P<verb>urging|asking|calling on|telling)\s+[^,.;]{2,60}?\s+(?P<what>to\s+\w[^;]*)")
+_GROUP_SUBJECT = re.compile(r"\b(?:[Tt]he|[Tt]hese|[Ss]ome|[Mm]any)\s+(?P<who>(?:[\w-]+\s+){0,2}?(?:lawmakers|officials|protesters|activists|authorities|experts|analysts|witnesses|residents|police|prosecutors|investigators|doctors|scientists|researchers|critics|diplomats|leaders|ministers|sources))\s+(?:have\s+|had\s+|also\s+)*$")
 _TRAILING_CUE = re.compile(rf",\s+(?P<who>[^,]{{2,80}}?)\s+(?:has |had )?(?P<verb>{_VERBS})\b(?P<rest>[^,.]{{0,25}})(?:[,.]|$)")
 _ADVERBIAL = re.compile(r"(?:\s+(?:has|have|had|also|further|then|again|last week|on \w+|in a statement|repeatedly))*\s*$")
 _BARE_SAID = re.compile(r"\b(?P<verb>said|says|added|warned|insisted|claimed)\s+(?=(?:it|its|the|they|he|she|a|an|such|there|this|these|those|we)\b)")
@@ -176,10 +178,13 @@ def _reported(text: str, mentions: list[Mention], sents, inside, direct: list[Qu
                 continue
             speaker = _adjacent_subject(text, mentions, s, s + m.start())
             that = m.groupdict().get("that")
-            if speaker and (that in {None, "that"} or m.group("verb").lower() in _DIRECTIVE):
+            # No named speaker: "the lawmakers said that ..." keeps its speaker as written, unresolved.
+            group = None if speaker else _GROUP_SUBJECT.search(text, s, s + m.start())
+            if (speaker or (group and that == "that")) and (that in {None, "that"} or m.group("verb").lower() in _DIRECTIVE):
                 clause_start = s + m.end()
-                out.append(Quote(clause_start, e, text[clause_start:e].rstrip("."), "reported", speaker.text,
-                                 speaker.entity_id or None, m.group("verb").lower(), s + m.start(), s + m.end()))
+                who, who_id = (speaker.text, speaker.entity_id or None) if speaker else (group.group("who"), None)
+                out.append(Quote(clause_start, e, text[clause_start:e].rstrip("."), "reported", who, who_id,
+                                 m.group("verb").lower(), s + m.start(), s + m.end()))
                 found = True
                 break
         if found:
@@ -201,6 +206,12 @@ def _reported(text: str, mentions: list[Mention], sents, inside, direct: list[Qu
             if speaker and speaker.end >= s + t.end("who") - 1:
                 out.append(Quote(s, s + t.start(), text[s : s + t.start()], "reported", speaker.text,
                                  speaker.entity_id or None, t.group("verb").lower(), s + t.start(), s + t.end("verb")))
+                # "..., Blinken warned on Monday, urging Azerbaijan's president to lift the blockade."
+                urging = _URGING.match(text, s + t.end(), e)
+                if urging:
+                    clause = urging.start("what")
+                    out.append(Quote(clause, e, text[clause:e].rstrip("."), "reported", speaker.text,
+                                     speaker.entity_id or None, urging.group("verb"), urging.start(), clause))
     return out
 
 
