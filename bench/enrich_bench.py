@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.annotate import annotate_many, reanchor  # noqa: E402
-from storyline.annotate.evaluate import Score, score_article  # noqa: E402
+from storyline.annotate.evaluate import Score, quote_verbs, score_article  # noqa: E402
 from storyline.annotate.entities import LEAD_CHARS as DEFAULT_LEAD  # noqa: E402
 from storyline.model import Article  # noqa: E402
 
@@ -82,6 +82,8 @@ def seed_scores() -> dict[str, Score]:
             reanchor(ann, articles[article_id], expected["siblings"])
         for category, (score, _, _) in score_article(expected, ann).items():
             totals.setdefault(category, Score()).add(score)
+        verbs = quote_verbs(expected, ann)
+        totals.setdefault("quote verb", Score()).add(Score(verbs["right"], verbs["wrong"], 0))
     return totals
 
 

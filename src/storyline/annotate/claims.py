@@ -24,7 +24,6 @@ STANCES = {
     "supports": r"welcomed|welcomes|supports|backed|praised|endorsed",
     "demands": r"demanded|demands|urged|urges|called for|calls for",
 }
-_STANCE_OF = {}
 _VERB_ALTS = []
 for _stance, _pattern in STANCES.items():
     _VERB_ALTS.append(f"(?P<{_stance}>{_pattern})")

@@ -55,11 +55,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: the non-empty lines."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
-
-
 def slug(name: str) -> str:
     """A stable id part: lower case, ASCII letters and digits joined by hyphens."""
     import unicodedata
