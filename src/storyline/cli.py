@@ -62,6 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--db", default=DEFAULT_DB)
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
+
+    stories = sub.add_parser("stories", help="list stories with their events, dates and outlets")
+    stories.add_argument("--db", default=DEFAULT_DB)
+    stories.add_argument("--limit", type=int, default=None)
+    stories.set_defaults(handler=cmd_stories)
+
+    show = sub.add_parser("show", help="print one story as a timeline")
+    show.add_argument("story_id")
+    show.add_argument("--db", default=DEFAULT_DB)
+    show.set_defaults(handler=cmd_show)
+
+    why = sub.add_parser("why", help="why an article is in its event and story (signals and rejected candidates)")
+    why.add_argument("article_id")
+    why.add_argument("--db", default=DEFAULT_DB)
+    why.set_defaults(handler=cmd_why)
+
+    evaluate = sub.add_parser("eval", help="evaluate against labelled data")
+    evaluate.add_argument("task", choices=["grouping"])
+    evaluate.add_argument("dataset_dirs", nargs="+", metavar="DATASET_DIR",
+                          help="folders with articles.jsonl and labels.jsonl")
+    evaluate.add_argument("--embedder", action="append", choices=["static", "minilm"],
+                          help="embedding model(s) for our grouper (default: static; repeat for several)")
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip TF-IDF, MiniLM and BERTopic baselines")
+    evaluate.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -149,6 +174,58 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"    {hit.snippet}")
     if not hits:
         print("no matches", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from storyline.group.stories import format_stories
+
+    with storyline.open(args.db, read_only=True) as db:
+        print(format_stories(db.stories(limit=args.limit)))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from storyline.group.stories import format_timeline
+
+    with storyline.open(args.db, read_only=True) as db:
+        events = db.story(args.story_id)
+    if events is None:
+        print(f"storyline show: no story {args.story_id!r} in {args.db} (see `storyline stories`)", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_timeline(args.story_id, events))
+    return EXIT_OK
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    from storyline.group.stories import format_why
+
+    with storyline.open(args.db, read_only=True) as db:
+        info = db.why(args.article_id)
+        known = info is not None or db.article(args.article_id) is not None
+    if info is None:
+        reason = "is not grouped yet" if known else "is not in the database"
+        print(f"storyline why: article {args.article_id!r} {reason} ({args.db})", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_why(info))
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from storyline.evaluate import evaluate_grouping
+
+    results = []
+    for directory in args.dataset_dirs:
+        try:
+            results.append(evaluate_grouping(directory, embedders=tuple(args.embedder or ["static"]),
+                                             baselines=not args.no_baselines))
+        except (OSError, ValueError) as exc:
+            print(f"storyline eval: {exc}", file=sys.stderr)
+            return EXIT_FATAL
+        print()
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(results, out, indent=1)
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from itertools import islice
 from storyline.clean import clean_article, line_hash, normalize_line
 from storyline.engine.executors import LocalExecutor
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
+from storyline.group.pipeline import group_batch
 from storyline.model import Article, Rejection
 from storyline.store import Store
 
@@ -194,6 +195,7 @@ def run_ingest(
     executor: LocalExecutor | None = None,
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    group: bool = True,
 ) -> RunReport:
     """Ingest a stream of read records into the store; returns what happened."""
     report = RunReport(run_id=store.begin_run(inputs))
@@ -240,6 +242,8 @@ def run_ingest(
                 elif art.duplicate_kind == "near":
                     report.near_duplicates += 1
             store.write_articles(cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts)
+            if group:
+                group_batch(store, cleaned)
             store.record_rejections(report.run_id, rejections)
             report.rejections.extend(rejections)
             if on_progress:

@@ -1,0 +1,128 @@
+"""Learn the grouping decisions from the dev sets' labels and write src/storyline/group/weights.json.
+
+    PYTHONPATH=src python bench/train_grouping.py [--eval-dir /work/shared/eval] [--embedder static]
+        [--lodo] [--out src/storyline/group/weights.json]
+
+Training examples come from replaying each dev set online, in file order, with the *gold* groups
+as the state: for every article, the candidates that the online index would retrieve (same
+windows, same nearest-by-embedding and rarest-name look-ups) become (article, group) pairs with
+label 1 for its gold group and 0 for the others. So the model learns exactly the decision it
+makes at run time. Event pairs come from the sets with event labels (ECB+, UCI); story pairs from
+T17 (every article against the stories so far) and, as negatives, from the first article of each
+ECB+/UCI event (there story = event, so a new event must not join another story: ECB+'s
+same-kind, different-happening pairs). Each set gets the same total weight.
+
+``--lodo`` also reports leave-one-dataset-out B-cubed F1: train without a set, group it online.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from storyline.evaluate import load_dataset, run_ours, scores
+from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, GroupIndex
+from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel
+from storyline.group.signals import EVENT_FEATURES, GroupProfile, TermStats, lead_text, pair_features, profile_article
+
+SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
+
+
+def replay(dataset, embedder: str):
+    """(event X, y) and (story X, y) from replaying the set with gold state."""
+    from storyline.evaluate import cached_embeddings
+
+    vecs = cached_embeddings([lead_text(a.title, a.text) for a in dataset.articles], embedder)
+    dim = vecs.shape[1]
+    stats = TermStats()
+    events, stories = GroupIndex(dim), GroupIndex(dim)
+    ev_x, ev_y, st_x, st_y = [], [], [], []
+    has_events = bool(dataset.gold("event"))
+    seen_events: set[str] = set()
+    for seq, (art, vec) in enumerate(zip(dataset.articles, vecs), start=1):
+        label = dataset.labels.get(art.id, {})
+        gold_event, gold_story = label.get("event"), label.get("story")
+        prof = profile_article(art.id, art.title, art.text, art.published, art.source, vec)
+        if has_events and gold_event is not None:
+            for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats):
+                ev_x.append(pair_features(prof, events.groups[gid], stats))
+                ev_y.append(int(gid == gold_event))
+        first_of_event = gold_event is None or gold_event not in seen_events
+        if gold_story is not None and first_of_event:
+            for gid in stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats):
+                st_x.append(pair_features(prof, stories.groups[gid], stats))
+                st_y.append(int(gid == gold_story))
+        if gold_event is not None:
+            seen_events.add(gold_event)
+            group = events.groups.get(gold_event) or GroupProfile.empty(gold_event, dim)
+            group.add(prof)
+            events.put(group, seq)
+        if gold_story is not None:
+            group = stories.groups.get(gold_story) or GroupProfile.empty(gold_story, dim)
+            group.add(prof)
+            stories.put(group, seq)
+        stats.add(prof)
+    return (ev_x, ev_y), (st_x, st_y)
+
+
+def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
+    """Logistic regression on standardised signals; every part (dataset) weighs the same."""
+    rows, ys, weights = [], [], []
+    for x, y in parts:
+        if not x:
+            continue
+        rows += [[d[f] for f in EVENT_FEATURES] for d in x]
+        ys += y
+        weights += [1.0 / len(x)] * len(x)
+    X, y, w = np.array(rows), np.array(ys), np.array(weights) * len(rows)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+    clf.fit((X - mean) / scale, y, sample_weight=w)
+    return LinearModel(EVENT_FEATURES, tuple(mean.round(6)), tuple(scale.round(6)),
+                       tuple(clf.coef_[0].round(6)), float(round(clf.intercept_[0], 6)))
+
+
+def train(examples: dict, names: list[str]) -> GroupingModels:
+    return GroupingModels(event=fit([examples[n][0] for n in names]), story=fit([examples[n][1] for n in names]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--eval-dir", default="/work/shared/eval")
+    parser.add_argument("--embedder", default="static")
+    parser.add_argument("--lodo", action="store_true", help="also report leave-one-dataset-out scores")
+    parser.add_argument("--out", default=str(WEIGHTS_PATH))
+    args = parser.parse_args()
+    datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
+    examples = {n: replay(d, args.embedder) for n, d in datasets.items()}
+    for n, ((ex, ey), (sx, sy)) in examples.items():
+        print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
+    models = train(examples, list(SETS))
+    Path(args.out).write_text(models.to_json() + "\n")
+    print(f"wrote {args.out}")
+    for level, model in (("event", models.event), ("story", models.story)):
+        print(f"{level} weights: " + ", ".join(f"{f}={c:+.2f}" for f, c in zip(model.features, model.coef)))
+    if args.lodo:
+        table = defaultdict(dict)
+        for held in SETS:
+            for setting, names in (("all", list(SETS)), ("lodo", [n for n in SETS if n != held])):
+                m = models if setting == "all" else train(examples, names)
+                predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m)
+                for level in ("event", "story"):
+                    gold = datasets[held].gold(level)
+                    if gold:
+                        table[(held, level)][setting] = scores(predicted[level], gold)["b3_f1"]
+        print(f"{'set':20} {'level':6} {'trained on all':>14} {'left out':>9}")
+        for (held, level), v in table.items():
+            print(f"{held:20} {level:6} {v['all']:14.3f} {v['lodo']:9.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
