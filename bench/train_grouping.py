@@ -48,6 +48,7 @@ def replay(dataset, embedder: str):
         label = dataset.labels.get(art.id, {})
         gold_event, gold_story = label.get("event"), label.get("story")
         prof = profile_article(art.id, art.title, art.text, art.published, art.source, vec)
+        prof.prepare(stats)
         if has_events and gold_event is not None:
             for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats):
                 ev_x.append(pair_features(prof, events.groups[gid], stats))
@@ -60,11 +61,11 @@ def replay(dataset, embedder: str):
         if gold_event is not None:
             seen_events.add(gold_event)
             group = events.groups.get(gold_event) or GroupProfile.empty(gold_event, dim)
-            group.add(prof)
+            group.add(prof, stats)
             events.put(group, seq)
         if gold_story is not None:
             group = stories.groups.get(gold_story) or GroupProfile.empty(gold_story, dim)
-            group.add(prof)
+            group.add(prof, stats)
             stories.put(group, seq)
         stats.add(prof)
     return (ev_x, ev_y), (st_x, st_y)
@@ -97,6 +98,7 @@ def main() -> int:
     parser.add_argument("--eval-dir", default="/work/shared/eval")
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--lodo", action="store_true", help="also report leave-one-dataset-out scores")
+    parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
     datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
@@ -108,10 +110,13 @@ def main() -> int:
     print(f"wrote {args.out}")
     for level, model in (("event", models.event), ("story", models.story)):
         print(f"{level} weights: " + ", ".join(f"{f}={c:+.2f}" for f, c in zip(model.features, model.coef)))
-    if args.lodo:
+    if args.lodo or args.score:
         table = defaultdict(dict)
+        settings = [("all", list(SETS))]
         for held in SETS:
-            for setting, names in (("all", list(SETS)), ("lodo", [n for n in SETS if n != held])):
+            if args.lodo:
+                settings = [("all", list(SETS)), ("lodo", [n for n in SETS if n != held])]
+            for setting, names in settings:
                 m = models if setting == "all" else train(examples, names)
                 predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m)
                 for level in ("event", "story"):
@@ -120,7 +125,7 @@ def main() -> int:
                         table[(held, level)][setting] = scores(predicted[level], gold)["b3_f1"]
         print(f"{'set':20} {'level':6} {'trained on all':>14} {'left out':>9}")
         for (held, level), v in table.items():
-            print(f"{held:20} {level:6} {v['all']:14.3f} {v['lodo']:9.3f}")
+            print(f"{held:20} {level:6} {v['all']:14.3f} {v.get('lodo', float('nan')):9.3f}")
     return 0
 
 

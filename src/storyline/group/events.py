@@ -163,6 +163,7 @@ class OnlineGrouper:
                     art.duplicate_of)
                 if original:
                     self.seq += 1
+                    self._seq_of[art.id] = self.seq
                     decisions.append(Decision(art.id, original[0], original[1], None,
                                               {"decision": "duplicate", "of": art.duplicate_of}))
                     placed[art.id] = original
@@ -211,6 +212,7 @@ class OnlineGrouper:
     def _place(self, art: ArticleProfile) -> Decision:
         self.seq += 1
         self._seq_of[art.article_id] = self.seq
+        art.prepare(self.stats)
         model = self.models.event
         scored = self._score(art, self.events, EVENT_WINDOW_DAYS, model)
         best = scored[0] if scored else None
@@ -246,8 +248,8 @@ class OnlineGrouper:
             probability = best[0] if best else None
         if rejected:
             explanation["nearest_rejected"] = _explain(rejected, model)
-        event.add(art)
-        story.add(art)
+        event.add(art, self.stats)
+        story.add(art, self.stats)
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
         self.stats.add(art)
@@ -290,6 +292,8 @@ def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.Grou
         "terms": dict(sorted(group.terms.items())),
         "names": dict(sorted(group.names.items())),
         "numbers": dict(sorted(group.numbers.items())),
+        "weekdays": dict(sorted(group.weekdays.items())),
+        "term_norm": group.term_norm,
     }
     members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
     return sql.GroupRow(
@@ -320,6 +324,8 @@ def _from_row(row: sql.GroupRow, dim: int) -> GroupProfile:
         terms=Counter(profile["terms"]),
         names=Counter(profile["names"]),
         numbers=Counter(profile["numbers"]),
+        weekdays=Counter(profile["weekdays"]),
+        term_norm=profile["term_norm"],
         first_day=day_number(row.first_published),
         last_day=day_number(row.last_published),
         size=row.articles,

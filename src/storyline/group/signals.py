@@ -25,6 +25,7 @@ MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
+_WEEKDAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "say", "new", "news", "year", "years", "today", "monday", "tuesday", "wednesday",
@@ -50,9 +51,20 @@ class ArticleProfile:
     terms: Counter  # content words (lowercased) of the lead
     names: frozenset[str]  # capitalised tokens (lowercased), stop words dropped
     numbers: frozenset[str]
+    weekdays: frozenset[str]  # weekdays the lead mentions ("on Sunday"): the happening's own day
     day: int | None  # published date as a day number, None when unknown
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
+    # set by ``prepare`` once per article, against the term statistics of the moment:
+    weights: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    name_weight: float = 0.0
+
+    def prepare(self, stats: TermStats) -> None:
+        """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
+        self.weights = {t: c * stats.idf(t) for t, c in self.terms.items()}
+        self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
+        self.name_weight = sum(stats.idf("@" + n) for n in self.names)
 
 
 def profile_article(article_id: str, title: str | None, text: str, published: str | None,
@@ -62,12 +74,14 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     terms = Counter(w for w in words if len(w) > 2 and w not in _STOP)
     names = frozenset(n.lower() for n in _NAME.findall(lead) if n.lower() not in _STOP and len(n) > 1)
     numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(lead))
+    weekdays = frozenset(w for w in words if w in _WEEKDAYS)
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
         terms=terms,
         names=names,
         numbers=numbers,
+        weekdays=weekdays,
         day=day_number(published),
         source=source,
         short=len(words) < 30,
@@ -93,33 +107,50 @@ class GroupProfile:
     terms: Counter = field(default_factory=Counter)
     names: Counter = field(default_factory=Counter)
     numbers: Counter = field(default_factory=Counter)
+    weekdays: Counter = field(default_factory=Counter)
     first_day: int | None = None
     last_day: int | None = None
     size: int = 0
     parent: str | None = None  # an event's story
+    term_norm: float = 0.0  # TF-IDF norm of ``terms``, with the IDF of its last update (part of the state)
+    centroid: np.ndarray | None = None
 
-    @property
-    def centroid(self) -> np.ndarray:
+    def __post_init__(self) -> None:
+        if self.centroid is None:
+            self._update_centroid()
+
+    def _update_centroid(self) -> None:
         norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
+        self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
 
-    def add(self, art: ArticleProfile) -> None:
+    def add(self, art: ArticleProfile, stats: TermStats) -> None:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
+        self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
         self.terms.update(art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
-            kept = sorted(self.terms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_PROFILE_TERMS]
-            self.terms = Counter(dict(kept))
+            self.terms = _top(self.terms, MAX_PROFILE_TERMS)
         self.names.update(art.names)
+        if len(self.names) > MAX_PROFILE_TERMS:
+            self.names = _top(self.names, MAX_PROFILE_TERMS)
         self.numbers.update(art.numbers)
+        if len(self.numbers) > MAX_PROFILE_TERMS:
+            self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
+        self.weekdays.update(art.weekdays)
         if art.day is not None:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
+        idf = stats.idf
+        self.term_norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in self.terms.items()))
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
         return cls(group_id, np.zeros(dim, dtype=np.float64), parent=parent)
+
+
+def _top(counts: Counter, n: int) -> Counter:
+    return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]))
 
 
 class TermStats:
@@ -147,20 +178,23 @@ class TermStats:
 
 EVENT_FEATURES = (
     "cos_centroid", "cos_nearest", "tfidf_cos", "names_shared", "names_cover", "numbers_shared",
-    "days_apart", "undated", "log_size", "short", "short_x_cos", "short_x_tfidf", "short_x_names",
+    "weekday_same", "weekday_conflict", "days_apart", "undated", "log_size", "short", "short_x_cos",
+    "short_x_tfidf", "short_x_names",
 )
 
 
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
-    """The named signals of one (article, group) pair."""
+    """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float(np.dot(art.vector, m)) for m in group.members) if group.members else cos_centroid
-    tfidf = _tfidf_cosine(art.terms, group.terms, stats)
-    shared_names = art.names & set(group.names)
-    name_weight = sum(stats.idf("@" + n) for n in art.names) or 1.0
-    names_cover = sum(stats.idf("@" + n) for n in shared_names) / name_weight
-    names_shared = math.log1p(sum(stats.idf("@" + n) for n in shared_names))
-    numbers_shared = float(len(art.numbers & set(group.numbers)))
+    terms = group.terms
+    dot = sum(w * terms[t] * stats.idf(t) for t, w in art.weights.items() if t in terms)
+    tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
+    shared = sum(stats.idf("@" + n) for n in art.names if n in group.names)
+    names_cover = shared / art.name_weight if art.name_weight else 0.0
+    numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
+    weekday_same = 1.0 if any(w in group.weekdays for w in art.weekdays) else 0.0
+    weekday_conflict = 1.0 if art.weekdays and group.weekdays and not weekday_same else 0.0
     if art.day is not None and group.first_day is not None:
         gap = max(0, group.first_day - art.day, art.day - group.last_day)
         days, undated = math.log1p(gap), 0.0
@@ -171,9 +205,11 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats) ->
         "cos_centroid": cos_centroid,
         "cos_nearest": cos_nearest,
         "tfidf_cos": tfidf,
-        "names_shared": names_shared,
+        "names_shared": math.log1p(shared),
         "names_cover": names_cover,
         "numbers_shared": math.log1p(numbers_shared),
+        "weekday_same": weekday_same,
+        "weekday_conflict": weekday_conflict,
         "days_apart": days,
         "undated": undated,
         "log_size": math.log(group.size),
@@ -182,16 +218,3 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats) ->
         "short_x_tfidf": short * tfidf,
         "short_x_names": short * names_cover,
     }
-
-
-def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
-    if not a or not b:
-        return 0.0
-    idf = stats.idf
-    wa = {t: c * idf(t) for t, c in a.items()}
-    dot = sum(w * b[t] * idf(t) for t, w in wa.items() if t in b)
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum((c * idf(t)) ** 2 for t, c in b.items()))
-    return dot / (na * nb)
