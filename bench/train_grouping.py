@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import load_dataset, run_ours, scores
-from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, GroupIndex
+from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel
-from storyline.group.signals import EVENT_FEATURES, GroupProfile, TermStats, lead_text, pair_features, profile_article
+from storyline.group.signals import NO_NEIGHBOURS, EVENT_FEATURES, GroupProfile, TermStats, lead_text, pair_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
 
@@ -40,7 +40,7 @@ def replay(dataset, embedder: str):
     vecs = cached_embeddings([lead_text(a.title, a.text) for a in dataset.articles], embedder)
     dim = vecs.shape[1]
     stats = TermStats()
-    events, stories = GroupIndex(dim), GroupIndex(dim)
+    events, stories, near = GroupIndex(dim), GroupIndex(dim), ArticleIndex(dim)
     ev_x, ev_y, st_x, st_y = [], [], [], []
     has_events = bool(dataset.gold("event"))
     seen_events: set[str] = set()
@@ -49,14 +49,17 @@ def replay(dataset, embedder: str):
         gold_event, gold_story = label.get("event"), label.get("story")
         prof = profile_article(art.id, art.title, art.text, art.published, art.source, vec)
         prof.prepare(stats)
+        rows, sims = near.nearest(prof, seq, EVENT_WINDOW_DAYS)
         if has_events and gold_event is not None:
-            for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats):
-                ev_x.append(pair_features(prof, events.groups[gid], stats))
+            votes = near.votes("event", rows, sims)
+            for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes):
+                ev_x.append(pair_features(prof, events.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS)))
                 ev_y.append(int(gid == gold_event))
         first_of_event = gold_event is None or gold_event not in seen_events
         if gold_story is not None and first_of_event:
-            for gid in stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats):
-                st_x.append(pair_features(prof, stories.groups[gid], stats))
+            votes = near.votes("story", rows, sims)
+            for gid in stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes):
+                st_x.append(pair_features(prof, stories.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS)))
                 st_y.append(int(gid == gold_story))
         if gold_event is not None:
             seen_events.add(gold_event)
@@ -68,7 +71,48 @@ def replay(dataset, embedder: str):
             group.add(prof, stats)
             stories.put(group, seq)
         stats.add(prof)
+        near.put(vec, gold_event or "none:" + art.id, gold_story or "none:" + art.id, prof.day, seq)
     return (ev_x, ev_y), (st_x, st_y)
+
+
+def replay_own(dataset, embedder: str, models: GroupingModels):
+    """(event X, y) and (story X, y) from grouping the set with a model, labelling each candidate
+    by the majority gold group of its members at that moment: the model sees its own mistakes
+    (merged events) and learns to keep away from them."""
+    import tempfile
+
+    from storyline.group.events import OnlineGrouper
+    from storyline.store import Store
+
+    out = {"event": ([], []), "story": ([], [])}
+    members = {"event": defaultdict(Counter), "story": defaultdict(Counter)}
+    has_events = bool(dataset.gold("event"))
+
+    def record(level, art, gid, feats):
+        gold = dataset.labels.get(art.article_id, {}).get(level)
+        if gold is None or (level == "event" and not has_events):
+            return
+        counts = members[level][gid]
+        majority = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
+        out[level][0].append(feats)
+        out[level][1].append(int(majority == gold))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "train.db")
+        for i in range(0, len(dataset.articles), 256):
+            batch = dataset.articles[i:i + 256]
+            grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)
+            grouper.recorder = record
+            with store.transaction():
+                decisions = grouper.group(batch)
+                grouper.save()
+            for d in decisions:
+                label = dataset.labels.get(d.article_id, {})
+                for level, gid in (("event", d.event), ("story", d.story)):
+                    if label.get(level) is not None:
+                        members[level][gid][label[level]] += 1
+        store.close()
+    return out["event"], out["story"]
 
 
 def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
@@ -98,6 +142,7 @@ def main() -> int:
     parser.add_argument("--eval-dir", default="/work/shared/eval")
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--lodo", action="store_true", help="also report leave-one-dataset-out scores")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of learning from the model's own grouping")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
@@ -106,6 +151,14 @@ def main() -> int:
     for n, ((ex, ey), (sx, sy)) in examples.items():
         print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
     models = train(examples, list(SETS))
+    for round_number in range(args.rounds):
+        for n, d in datasets.items():
+            (ex, ey), (sx, sy) = examples[n]
+            (ox, oy), (tx, ty) = replay_own(d, args.embedder, models)
+            examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
+            print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
+                  f"+{len(ty)} story pairs ({sum(ty)} positive)")
+        models = train(examples, list(SETS))
     Path(args.out).write_text(models.to_json() + "\n")
     print(f"wrote {args.out}")
     for level, model in (("event", models.event), ("story", models.story)):

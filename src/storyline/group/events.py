@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,8 +27,11 @@ from storyline.group.model import GroupingModels, LinearModel, load_models
 from storyline.group.signals import (
     MAX_MEMBERS,
     ArticleProfile,
+    NO_NEIGHBOURS,
     GroupProfile,
+    Neighbours,
     TermStats,
+    day_number,
     lead_text,
     pair_features,
     profile_article,
@@ -40,6 +44,7 @@ STORY_WINDOW_DAYS = 120  # a story's events continue one another within months
 RECENT_ARTICLES = 2000  # undated articles are compared with groups touched this recently
 TOP_BY_VECTOR = 10
 TOP_BY_NAME = 10
+NEIGHBOURS = 10  # nearest earlier articles whose events become candidates and vote
 RAREST_NAMES = 3
 
 
@@ -97,7 +102,10 @@ class GroupIndex:
         self.last = np.concatenate([self.last, np.full(n - len(self.last), np.nan)])
         self.seq = np.concatenate([self.seq, np.zeros(n - len(self.seq), dtype=np.int64)])
 
-    def candidates(self, art: ArticleProfile, seq: int, window: int, stats: TermStats) -> list[str]:
+    def candidates(self, art: ArticleProfile, seq: int, window: int, stats: TermStats,
+                   extra: Iterable[str] = ()) -> list[str]:
+        """Eligible groups: the nearest by centroid, those sharing the rarest names, and ``extra``."""
+        rows_extra = [self.row[g] for g in extra if g in self.row]
         n = len(self.ids)
         if not n:
             return []
@@ -111,13 +119,13 @@ class GroupIndex:
             eligible = in_window | (np.isnan(last) & recent)
         rows = np.flatnonzero(eligible)
         if not len(rows):
-            return []
+            return [self.ids[i] for i in sorted(set(rows_extra))]
         sims = self.centroids[rows] @ art.vector
         if len(rows) > TOP_BY_VECTOR:
             top = np.argpartition(-sims, TOP_BY_VECTOR - 1)[:TOP_BY_VECTOR]
         else:
             top = np.arange(len(rows))
-        chosen = {int(rows[j]) for j in top}
+        chosen = {int(rows[j]) for j in top} | set(rows_extra)
         names = sorted(art.names, key=lambda x: (-stats.idf("@" + x), x))[:RAREST_NAMES]
         by_name: dict[int, float] = {}
         for name in names:
@@ -129,6 +137,58 @@ class GroupIndex:
         return [self.ids[i] for i in sorted(chosen)]
 
 
+class ArticleIndex:
+    """Recent articles' vectors with their event and story: the nearest earlier articles vote."""
+
+    def __init__(self, dim: int):
+        self.dim = dim
+        self.groups: dict[str, list[str]] = {"event": [], "story": []}
+        self.vectors = np.zeros((256, dim), dtype=np.float32)
+        self.day = np.full(256, np.nan)
+        self.seq = np.zeros(256, dtype=np.int64)
+        self.size = 0
+
+    def put(self, vector: np.ndarray, event: str, story: str, day: int | None, seq: int) -> None:
+        if self.size == len(self.seq):
+            n = self.size
+            self.vectors = np.vstack([self.vectors, np.zeros((n, self.dim), dtype=np.float32)])
+            self.day = np.concatenate([self.day, np.full(n, np.nan)])
+            self.seq = np.concatenate([self.seq, np.zeros(n, dtype=np.int64)])
+        i = self.size
+        self.vectors[i], self.day[i], self.seq[i] = vector, np.nan if day is None else day, seq
+        self.groups["event"].append(event)
+        self.groups["story"].append(story)
+        self.size += 1
+
+    def nearest(self, art: ArticleProfile, seq: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the ``NEIGHBOURS`` nearest eligible articles, nearest first (ties by row)."""
+        n = self.size
+        if not n:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        recent = self.seq[:n] > seq - RECENT_ARTICLES
+        if art.day is None:
+            eligible = recent
+        else:
+            day = self.day[:n]
+            with np.errstate(invalid="ignore"):
+                eligible = (np.abs(day - art.day) <= window) | (np.isnan(day) & recent)
+        rows = np.flatnonzero(eligible)
+        if not len(rows):
+            return rows, np.zeros(0)
+        sims = self.vectors[rows] @ art.vector
+        order = np.lexsort((rows, -sims))[:NEIGHBOURS]
+        return rows[order], sims[order]
+
+    def votes(self, level: str, rows: np.ndarray, sims: np.ndarray) -> dict[str, Neighbours]:
+        names = self.groups[level]
+        out: dict[str, list] = {}
+        for rank, (row, sim) in enumerate(zip(rows.tolist(), sims.tolist())):
+            entry = out.setdefault(names[row], [0, -1.0, rank == 0])
+            entry[0] += 1
+            entry[1] = max(entry[1], sim)
+        return {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in out.items()}
+
+
 class OnlineGrouper:
     """Groups batches of articles into the events and stories kept in a store's connection."""
 
@@ -137,6 +197,7 @@ class OnlineGrouper:
         self.conn = conn
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
+        self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
 
     # -- one batch ---------------------------------------------------------------------------
 
@@ -185,7 +246,7 @@ class OnlineGrouper:
                    for g in sorted(self.stories.touched)]
         assignments = [
             (d.article_id, d.event, d.story, self._seq_of[d.article_id], d.probability,
-             json.dumps(d.explanation, sort_keys=True))
+             json.dumps(d.explanation, sort_keys=True), *self._vector_of.get(d.article_id, (None, None)))
             for d in self._pending
         ]
         terms = {t: self.stats.df[t] for t in self.stats.changed}
@@ -199,7 +260,14 @@ class OnlineGrouper:
         self.events, self.stories = GroupIndex(dim), GroupIndex(dim)
         self.stories_children: dict[str, int] = {}
         self._seq_of: dict[str, int] = {}
+        self._vector_of: dict[str, tuple[str | None, bytes]] = {}
         days = [p.day for p in profiles if p.day is not None]
+        self.articles = ArticleIndex(dim)
+        lo = _iso(min(days) - EVENT_WINDOW_DAYS) if days else None
+        hi = _iso(max(days) + EVENT_WINDOW_DAYS) if days else None
+        for _, event, story, seq, published, vector in sql.load_article_vectors(
+                self.conn, lo=lo, hi=hi, min_seq=self.seq - RECENT_ARTICLES):
+            self.articles.put(np.frombuffer(vector, dtype=np.float32), event, story, day_number(published), seq)
         for level, index, window in (("story", self.stories, STORY_WINDOW_DAYS), ("event", self.events, EVENT_WINDOW_DAYS)):
             lo = _iso(min(days) - window) if days else None
             hi = _iso(max(days) + window) if days else None
@@ -213,8 +281,9 @@ class OnlineGrouper:
         self.seq += 1
         self._seq_of[art.article_id] = self.seq
         art.prepare(self.stats)
+        rows, sims = self.articles.nearest(art, self.seq, EVENT_WINDOW_DAYS)
         model = self.models.event
-        scored = self._score(art, self.events, EVENT_WINDOW_DAYS, model)
+        scored = self._score(art, self.events, EVENT_WINDOW_DAYS, model, self.articles.votes("event", rows, sims))
         best = scored[0] if scored else None
         explanation: dict = {}
         if best and best[0] >= model.threshold:
@@ -231,7 +300,8 @@ class OnlineGrouper:
         else:
             rejected = best
             explanation["decision"] = "new event"
-            story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story)
+            story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story,
+                                       self.articles.votes("story", rows, sims))
             story_best = story_scored[0] if story_scored else None
             if story_best and story_best[0] >= self.models.story.threshold:
                 story = self.stories.groups[story_best[1]]
@@ -253,13 +323,19 @@ class OnlineGrouper:
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
         self.stats.add(art)
+        self.articles.put(art.vector, event.group_id, story.group_id, art.day, self.seq)
+        self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
+                                           art.vector.astype(np.float32).tobytes())
         return Decision(art.article_id, event.group_id, story.group_id,
                         None if probability is None else round(probability, 4), explanation)
 
-    def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel):
+    def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
+               near: dict[str, Neighbours]):
         out = []
-        for gid in index.candidates(art, self.seq, window, self.stats):
-            feats = pair_features(art, index.groups[gid], self.stats)
+        for gid in index.candidates(art, self.seq, window, self.stats, extra=near):
+            feats = pair_features(art, index.groups[gid], self.stats, near.get(gid, NO_NEIGHBOURS))
+            if self.recorder:
+                self.recorder("event" if index is self.events else "story", art, gid, feats)
             out.append((model.probability(feats), gid, feats))
         out.sort(key=lambda t: (-t[0], t[1]))
         return out

@@ -177,21 +177,39 @@ class TermStats:
 
 
 EVENT_FEATURES = (
-    "cos_centroid", "cos_nearest", "tfidf_cos", "names_shared", "names_cover", "numbers_shared",
+    "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "names_shared", "names_cover", "numbers_shared",
     "weekday_same", "weekday_conflict", "days_apart", "undated", "log_size", "short", "short_x_cos",
     "short_x_tfidf", "short_x_names",
 )
 
 
-def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
+@dataclass(frozen=True)
+class Neighbours:
+    """What the article's nearest earlier articles say about one group."""
+
+    votes: float = 0.0  # share of the nearest articles that belong to the group
+    best: float = -1.0  # cosine to the group's nearest member among them
+    first: bool = False  # the single nearest article belongs to the group
+
+
+NO_NEIGHBOURS = Neighbours()
+
+
+def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
+                  near: Neighbours = NO_NEIGHBOURS) -> dict[str, float]:
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float(np.dot(art.vector, m)) for m in group.members) if group.members else cos_centroid
+    cos_nearest = max(cos_nearest, near.best)
     terms = group.terms
     dot = sum(w * terms[t] * stats.idf(t) for t, w in art.weights.items() if t in terms)
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
     shared = sum(stats.idf("@" + n) for n in art.names if n in group.names)
     names_cover = shared / art.name_weight if art.name_weight else 0.0
+    # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
+    cos_mean = float(np.dot(art.vector, group.vector_sum)) / group.size
+    names_mean = (sum(stats.idf("@" + n) * group.names[n] for n in art.names if n in group.names)
+                  / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
     weekday_same = 1.0 if any(w in group.weekdays for w in art.weekdays) else 0.0
     weekday_conflict = 1.0 if art.weekdays and group.weekdays and not weekday_same else 0.0
@@ -204,6 +222,10 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats) ->
     return {
         "cos_centroid": cos_centroid,
         "cos_nearest": cos_nearest,
+        "cos_mean": cos_mean,
+        "names_mean": names_mean,
+        "knn_votes": near.votes,
+        "knn_first": 1.0 if near.first else 0.0,
         "tfidf_cos": tfidf,
         "names_shared": math.log1p(shared),
         "names_cover": names_cover,

@@ -71,6 +71,20 @@ def load_group(conn: sqlite3.Connection, level: str, group_id: str) -> GroupRow 
     return GroupRow(*row) if row else None
 
 
+def load_article_vectors(conn: sqlite3.Connection, *, lo: str | None, hi: str | None, min_seq: int
+                         ) -> Iterator[tuple[str, str, str, int, str | None, bytes]]:
+    """Grouped articles dated in [lo, hi] or grouped recently: id, event, story, seq, date, vector."""
+    clauses, params = ["seq > ?"], [min_seq]
+    if lo is not None and hi is not None:
+        clauses.append("(published >= ? AND published <= ?)")
+        params += [lo, hi]
+    yield from conn.execute(
+        f"SELECT article_id, event_id, story_id, seq, published, vector FROM article_groups "
+        f"WHERE vector IS NOT NULL AND ({' OR '.join(clauses)}) ORDER BY seq",
+        params,
+    )
+
+
 def save_batch(conn: sqlite3.Connection, *, events: list[GroupRow], stories: list[GroupRow],
                assignments: list[tuple], terms: dict[str, int], documents: int, last_seq: int) -> None:
     """Write what a batch changed (call inside the store's transaction)."""
@@ -95,8 +109,8 @@ def save_batch(conn: sqlite3.Connection, *, events: list[GroupRow], stories: lis
              row.vector_sum, row.members, row.profile),
         )
     conn.executemany(
-        "INSERT OR REPLACE INTO article_groups (article_id, event_id, story_id, seq, probability, explanation) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO article_groups (article_id, event_id, story_id, seq, probability, explanation, "
+        "published, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         assignments,
     )
     conn.executemany(

@@ -122,9 +122,13 @@ MIGRATIONS: list[str] = [
         story_id     TEXT NOT NULL REFERENCES stories(story_id),
         seq          INTEGER NOT NULL,       -- order in which grouping saw it
         probability  REAL,                   -- the model's belief that it belongs to its event
-        explanation  TEXT NOT NULL           -- JSON: signals for its event and the nearest rejected one
+        explanation  TEXT NOT NULL,          -- JSON: signals for its event and the nearest rejected one
+        published    TEXT,                   -- the date grouping used
+        vector       BLOB                    -- float32 embedding of title + lead (NULL for copies)
     );
     CREATE INDEX article_groups_by_event ON article_groups(event_id);
+    CREATE INDEX article_groups_by_seq ON article_groups(seq);
+    CREATE INDEX article_groups_by_published ON article_groups(published);
     CREATE INDEX article_groups_by_story ON article_groups(story_id);
     -- Document frequencies of words ("word") and names ("@name") over grouped articles.
     CREATE TABLE group_terms (
