@@ -23,11 +23,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import load_dataset, run_ours, scores
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
-from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel
+from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
 from storyline.group.signals import NO_NEIGHBOURS, EVENT_FEATURES, GroupProfile, TermStats, lead_text, pair_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
@@ -133,8 +134,49 @@ def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
                        tuple(clf.coef_[0].round(6)), float(round(clf.intercept_[0], 6)))
 
 
-def train(examples: dict, names: list[str]) -> GroupingModels:
-    return GroupingModels(event=fit([examples[n][0] for n in names]), story=fit([examples[n][1] for n in names]))
+def fit_trees(parts: list[tuple[list[dict], list[int]]], depth: int = 3, trees: int = 150) -> TreeModel:
+    """Gradient-boosted trees on the raw signals; every part (dataset) weighs the same."""
+    rows, ys, weights = [], [], []
+    for x, y in parts:
+        if not x:
+            continue
+        rows += [[d[f] for f in EVENT_FEATURES] for d in x]
+        ys += y
+        weights += [1.0 / len(x)] * len(x)
+    X, y, w = np.array(rows), np.array(ys), np.array(weights) * len(rows)
+    clf = GradientBoostingClassifier(max_depth=depth, n_estimators=trees, learning_rate=0.1, random_state=0)
+    clf.fit(X, y, sample_weight=w)
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for est in clf.estimators_[:, 0]:
+        t = est.tree_
+        offset = len(feature)
+        roots.append(offset)
+        vals = t.value[:, 0, 0].astype(float) * clf.learning_rate
+        weight = t.weighted_n_node_samples
+        for i in reversed(range(t.node_count)):  # children come after their parent
+            lc, rc = t.children_left[i], t.children_right[i]
+            if lc != -1:
+                vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
+        for i in range(t.node_count):
+            leaf = t.children_left[i] == -1
+            feature.append(-1 if leaf else int(t.feature[i]))
+            split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
+            left.append(-1 if leaf else offset + int(t.children_left[i]))
+            right.append(-1 if leaf else offset + int(t.children_right[i]))
+            value.append(round(float(vals[i]), 9))
+    base = float(clf._raw_predict_init(X[:1])[0, 0])
+    model = TreeModel({"kind": "trees", "features": list(EVENT_FEATURES), "threshold": 0.5, "base": base,
+                       "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
+                       "right": right, "value": value})
+    check = X[:: max(1, len(X) // 500)]
+    ours = model.probabilities([dict(zip(EVENT_FEATURES, r)) for r in check])
+    assert np.allclose(ours, clf.predict_proba(check)[:, 1], atol=1e-6), "exported trees disagree with scikit-learn"
+    return model
+
+
+def train(examples: dict, names: list[str], kind: str = "linear") -> GroupingModels:
+    make = fit_trees if kind == "trees" else fit
+    return GroupingModels(event=make([examples[n][0] for n in names]), story=make([examples[n][1] for n in names]))
 
 
 def main() -> int:
@@ -142,7 +184,9 @@ def main() -> int:
     parser.add_argument("--eval-dir", default="/work/shared/eval")
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--lodo", action="store_true", help="also report leave-one-dataset-out scores")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of learning from the model's own grouping")
+    parser.add_argument("--kind", choices=["trees", "linear"], default="linear")
+    parser.add_argument("--cache", help="pickle the training pairs here (and reuse them)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
@@ -150,7 +194,7 @@ def main() -> int:
     examples = {n: replay(d, args.embedder) for n, d in datasets.items()}
     for n, ((ex, ey), (sx, sy)) in examples.items():
         print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
-    models = train(examples, list(SETS))
+    models = train(examples, list(SETS), args.kind)
     for round_number in range(args.rounds):
         for n, d in datasets.items():
             (ex, ey), (sx, sy) = examples[n]
@@ -158,11 +202,9 @@ def main() -> int:
             examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
             print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
                   f"+{len(ty)} story pairs ({sum(ty)} positive)")
-        models = train(examples, list(SETS))
+        models = train(examples, list(SETS), args.kind)
     Path(args.out).write_text(models.to_json() + "\n")
     print(f"wrote {args.out}")
-    for level, model in (("event", models.event), ("story", models.story)):
-        print(f"{level} weights: " + ", ".join(f"{f}={c:+.2f}" for f, c in zip(model.features, model.coef)))
     if args.lodo or args.score:
         table = defaultdict(dict)
         settings = [("all", list(SETS))]
@@ -170,7 +212,7 @@ def main() -> int:
             if args.lodo:
                 settings = [("all", list(SETS)), ("lodo", [n for n in SETS if n != held])]
             for setting, names in settings:
-                m = models if setting == "all" else train(examples, names)
+                m = models if setting == "all" else train(examples, names, args.kind)
                 predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m)
                 for level in ("event", "story"):
                     gold = datasets[held].gold(level)

@@ -42,8 +42,8 @@ from storyline.store import grouping as sql
 EVENT_WINDOW_DAYS = 10  # an event's reports lie within days of each other
 STORY_WINDOW_DAYS = 120  # a story's events continue one another within months
 RECENT_ARTICLES = 2000  # undated articles are compared with groups touched this recently
-TOP_BY_VECTOR = 10
-TOP_BY_NAME = 10
+TOP_BY_VECTOR = 6
+TOP_BY_NAME = 4
 NEIGHBOURS = 10  # nearest earlier articles whose events become candidates and vote
 RAREST_NAMES = 3
 
@@ -331,12 +331,12 @@ class OnlineGrouper:
 
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
-        out = []
-        for gid in index.candidates(art, self.seq, window, self.stats, extra=near):
-            feats = pair_features(art, index.groups[gid], self.stats, near.get(gid, NO_NEIGHBOURS))
-            if self.recorder:
+        gids = index.candidates(art, self.seq, window, self.stats, extra=near)
+        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS)) for g in gids]
+        if self.recorder:
+            for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)
-            out.append((model.probability(feats), gid, feats))
+        out = [(float(p), gid, feats) for p, gid, feats in zip(model.probabilities(rows), gids, rows)]
         out.sort(key=lambda t: (-t[0], t[1]))
         return out
 

@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 LEAD_CHARS = 600  # title + this much of the text: where news puts who, what, where and when
+DETAIL_CHARS = 1500  # numbers and weekdays are read a little further
 MAX_MEMBERS = 8  # member vectors a group keeps for the nearest-member similarity
 MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties by term)
 
@@ -49,9 +50,10 @@ class ArticleProfile:
     article_id: str
     vector: np.ndarray  # unit-length embedding of the lead
     terms: Counter  # content words (lowercased) of the lead
-    names: frozenset[str]  # capitalised tokens (lowercased), stop words dropped
-    numbers: frozenset[str]
-    weekdays: frozenset[str]  # weekdays the lead mentions ("on Sunday"): the happening's own day
+    # sorted tuples, not sets: float sums over them must not depend on the process's hash seed
+    names: tuple[str, ...]  # capitalised tokens (lowercased), stop words dropped
+    numbers: tuple[str, ...]
+    weekdays: tuple[str, ...]  # weekdays the lead mentions ("on Sunday"): the happening's own day
     day: int | None  # published date as a day number, None when unknown
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
@@ -72,9 +74,11 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     lead = lead_text(title, text)
     words = [w.lower() for w in _WORD.findall(lead)]
     terms = Counter(w for w in words if len(w) > 2 and w not in _STOP)
-    names = frozenset(n.lower() for n in _NAME.findall(lead) if n.lower() not in _STOP and len(n) > 1)
-    numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(lead))
-    weekdays = frozenset(w for w in words if w in _WEEKDAYS)
+    names = tuple(sorted({n.lower() for n in _NAME.findall(lead) if n.lower() not in _STOP and len(n) > 1}))
+    # the happening's specifics (counts, ages, scores, its weekday) often come just after the lead
+    detail = (title or "") + "\n" + (text or "")[:DETAIL_CHARS]
+    numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
+    weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in _WEEKDAYS}))
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
@@ -114,10 +118,17 @@ class GroupProfile:
     parent: str | None = None  # an event's story
     term_norm: float = 0.0  # TF-IDF norm of ``terms``, with the IDF of its last update (part of the state)
     centroid: np.ndarray | None = None
+    _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
 
     def __post_init__(self) -> None:
         if self.centroid is None:
             self._update_centroid()
+
+    @property
+    def member_matrix(self) -> np.ndarray:
+        if self._members is None:
+            self._members = np.stack(self.members).astype(np.float32)
+        return self._members
 
     def _update_centroid(self) -> None:
         norm = float(np.linalg.norm(self.vector_sum))
@@ -127,6 +138,7 @@ class GroupProfile:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
+        self._members = None
         self.terms.update(art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
@@ -142,7 +154,7 @@ class GroupProfile:
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
         idf = stats.idf
-        self.term_norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in self.terms.items()))
+        self.term_norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(self.terms.items())))
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
@@ -178,7 +190,7 @@ class TermStats:
 
 EVENT_FEATURES = (
     "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "names_shared", "names_cover", "numbers_shared",
-    "weekday_same", "weekday_conflict", "days_apart", "undated", "log_size", "short", "short_x_cos",
+    "numbers_mean", "weekday_agree", "weekday_conflict", "days_apart", "undated", "log_size", "short", "short_x_cos",
     "short_x_tfidf", "short_x_names",
 )
 
@@ -199,8 +211,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
                   near: Neighbours = NO_NEIGHBOURS) -> dict[str, float]:
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
-    cos_nearest = max(float(np.dot(art.vector, m)) for m in group.members) if group.members else cos_centroid
-    cos_nearest = max(cos_nearest, near.best)
+    cos_nearest = max(float(np.max(group.member_matrix @ art.vector)) if group.members else cos_centroid, near.best)
     terms = group.terms
     dot = sum(w * terms[t] * stats.idf(t) for t, w in art.weights.items() if t in terms)
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
@@ -211,8 +222,13 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     names_mean = (sum(stats.idf("@" + n) * group.names[n] for n in art.names if n in group.names)
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
-    weekday_same = 1.0 if any(w in group.weekdays for w in art.weekdays) else 0.0
-    weekday_conflict = 1.0 if art.weekdays and group.weekdays and not weekday_same else 0.0
+    numbers_mean = (sum(group.numbers[n] for n in art.numbers if n in group.numbers)
+                    / (len(art.numbers) * group.size)) if art.numbers else 0.0
+    weekday_total = sum(group.weekdays.values())
+    both_weekdays = 1.0 if art.weekdays and weekday_total else 0.0
+    weekday_agree = (sum(group.weekdays[w] for w in art.weekdays if w in group.weekdays) / weekday_total
+                     if both_weekdays else 0.0)
+    weekday_conflict = both_weekdays * (1.0 - min(1.0, weekday_agree))
     if art.day is not None and group.first_day is not None:
         gap = max(0, group.first_day - art.day, art.day - group.last_day)
         days, undated = math.log1p(gap), 0.0
@@ -230,7 +246,8 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "names_shared": math.log1p(shared),
         "names_cover": names_cover,
         "numbers_shared": math.log1p(numbers_shared),
-        "weekday_same": weekday_same,
+        "numbers_mean": numbers_mean,
+        "weekday_agree": weekday_agree,
         "weekday_conflict": weekday_conflict,
         "days_apart": days,
         "undated": undated,
