@@ -176,7 +176,7 @@ def baseline_tfidf(dataset: Dataset, level: str):
 
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1).fit_transform(lead_texts(dataset))
     distances = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)
-    return tuned(dataset, level, lambda t: _agglomerative(distances, t), [x / 20 for x in range(8, 20)])
+    return tuned(dataset, level, lambda t: _agglomerative(distances, t), [x / 20 for x in range(8, 20)] + [0.97, 0.99])
 
 
 def baseline_dense(dataset: Dataset, level: str, embedder: str = "minilm"):
