@@ -1,0 +1,117 @@
+"""Speed and memory of the grouping path as the store grows (1k .. 100k articles).
+
+    PYTHONPATH=src python bench/grouping_bench.py [--articles 100000] [--source /work/shared/eval/t17-dev]
+        [--workers 2] [--embedder static] [--db FILE]
+
+The dev sets are small, so the stream is built by repeating a set's real news articles (T17:
+~985 full-length articles) in copies. Copy k > 0 gets a new id (``<id>~k``), its dates moved
+past the previous copy (so the stream stays in date order and the story windows stay as dense as
+in the original), every capitalised word suffixed with ``k`` (new names, so copies make new events
+and are not near-duplicates) and a deterministic third of its sentences dropped. The whole path
+runs: ``run_ingest`` (clean, outlet boilerplate, dedup, store) with grouping (embed, candidates,
+decide, write). Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS.
+Flat grouping ms per article from 1k to 100k is the point: candidates come from date windows and
+indexes, not from the size of the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from storyline.engine import ingest_pipeline
+from storyline.engine.executors import LocalExecutor
+from storyline.evaluate import load_dataset
+from storyline.group import pipeline as group_pipeline
+from storyline.model import Article
+from storyline.store import Store
+
+_CAPITAL = re.compile(r"\b([A-Z][a-z]+)\b")
+
+
+def stream(base: list[Article], count: int):
+    dated = [date.fromisoformat(a.published) for a in base if a.published]
+    span = (max(dated) - min(dated)).days + 30 if dated else 0
+    for i in range(count):
+        art, copy = base[i % len(base)], i // len(base)
+        if copy == 0:
+            text, title, published = art.text, art.title, art.published
+        else:
+            suffix = f"{copy}"
+            sentences = [s for s in art.text.split("\n")
+                         if int(hashlib.md5(f"{copy}:{s}".encode()).hexdigest(), 16) % 3]
+            text = _CAPITAL.sub(lambda m: m.group(1) + suffix, "\n".join(sentences) or art.text)
+            title = _CAPITAL.sub(lambda m: m.group(1) + suffix, art.title) if art.title else None
+            published = (date.fromisoformat(art.published) + timedelta(days=span * copy)).isoformat() \
+                if art.published else None
+        yield Article(id=art.id if copy == 0 else f"{art.id}~{copy}", raw_text=((title + "\n\n") if title else "")
+                      + text, title=title, source=art.source, published=published, origin=f"bench#{i}",
+                      input_format="jsonl")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--source", default="/work/shared/eval/t17-dev")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--embedder", default="static")
+    parser.add_argument("--db", default=None, help="database file (default: a temporary one)")
+    args = parser.parse_args()
+
+    base = load_dataset(args.source).articles
+    checkpoints = sorted({c for c in (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, args.articles)
+                          if c <= args.articles})
+    grouping = {"seconds": 0.0, "articles": 0}
+    real_group_batch = group_pipeline.group_batch
+
+    def timed_group_batch(store, articles, **kw):
+        start = time.perf_counter()
+        out = real_group_batch(store, articles, embedder=args.embedder, **kw)
+        grouping["seconds"] += time.perf_counter() - start
+        grouping["articles"] += len(articles)
+        return out
+
+    ingest_pipeline.group_batch = timed_group_batch
+    done = {"n": 0}
+    marks = []
+    start = time.perf_counter()
+
+    def progress(n: int) -> None:
+        done["n"] += n
+        if checkpoints and done["n"] >= checkpoints[0]:
+            checkpoints.pop(0)
+            marks.append((done["n"], time.perf_counter() - start, grouping["seconds"], grouping["articles"],
+                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+            _report(marks)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(args.db or Path(tmp) / "bench.db")
+        print(f"{args.articles} articles from {args.source} ({len(base)} real, repeated with perturbed ids, dates,"
+              f" names and sentences); embedder {args.embedder}; {args.workers} workers")
+        print(f"{'articles':>9} {'full path art/s (slice)':>24} {'grouping ms/art (slice)':>24} "
+              f"{'grouping art/s (slice)':>23} {'peak RSS MB':>12}")
+        with LocalExecutor(args.workers) as executor:
+            ingest_pipeline.run_ingest(store, stream(base, args.articles), inputs=["bench"], executor=executor,
+                                       on_progress=progress)
+        store.close()
+    return 0
+
+
+def _report(marks) -> None:
+    n, elapsed, g_sec, g_art, rss = marks[-1]
+    pn, pe, pg, pa, _ = marks[-2] if len(marks) > 1 else (0, 0.0, 0.0, 0, 0)
+    slice_n = n - pn
+    g_ms = 1000 * (g_sec - pg) / max(1, g_art - pa)
+    print(f"{n:9d} {slice_n / (elapsed - pe):24.0f} {g_ms:24.2f} {1000 / g_ms if g_ms else 0:23.0f} {rss:12.0f}",
+          flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The learned decision: a logistic regression over the pair signals, one for events, one for stories.
+
+Weights come from ``bench/train_grouping.py`` (trained on the dev sets' labels) and ship as
+``group/weights.json``; applying them needs only numpy. A probability of at least 0.5 joins the
+best candidate; below it the article opens a new event (or the new event a new story). The same
+weights explain a decision: each signal's contribution is its weight times its standardised value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        return {
+            f: c * (values[f] - m) / s
+            for f, m, s, c in zip(self.features, self.mean, self.scale, self.coef)
+        }
+
+    def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
+        return np.array([self.probability(r) for r in rows])
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.intercept + sum(self.contributions(values).values())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
+                "coef": list(self.coef), "intercept": self.intercept, "threshold": self.threshold}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LinearModel:
+        return cls(tuple(d["features"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]),
+                   float(d["intercept"]), float(d.get("threshold", 0.5)))
+
+
+class TreeModel:
+    """Gradient-boosted trees (shallow, from scikit-learn), stored as flat arrays, applied with numpy.
+
+    Signals interact (a high embedding cosine means little when the weekdays or the counts
+    disagree), which a linear model cannot express. A decision is still explained signal by
+    signal: along each tree's path, every split moves the prediction from a node's value to its
+    child's, and that move is credited to the split's signal (Saabas contributions).
+    """
+
+    def __init__(self, d: dict):
+        self.features = tuple(d["features"])
+        self.threshold = float(d.get("threshold", 0.5))
+        self.base = float(d["base"])
+        self.feature = np.asarray(d["feature"], dtype=np.int64)  # per node, -1 at leaves
+        self.split = np.asarray(d["split"], dtype=np.float64)
+        self.left = np.asarray(d["left"], dtype=np.int64)  # absolute node index, -1 at leaves
+        self.right = np.asarray(d["right"], dtype=np.int64)
+        self.value = np.asarray(d["value"], dtype=np.float64)  # scaled node value (leaf: its output)
+        self.roots = np.asarray(d["roots"], dtype=np.int64)
+        self.depth = int(d["depth"])
+        self._dict = d
+
+    def _leaves(self, X: np.ndarray) -> np.ndarray:
+        nodes = np.broadcast_to(self.roots, (X.shape[0], len(self.roots))).copy()
+        rows = np.arange(X.shape[0])[:, None]
+        for _ in range(self.depth):
+            feat = self.feature[nodes]
+            leaf = feat < 0
+            go_left = X[rows, np.where(leaf, 0, feat)] <= self.split[nodes]
+            nodes = np.where(leaf, nodes, np.where(go_left, self.left[nodes], self.right[nodes]))
+        return nodes
+
+    def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
+        if not rows:
+            return np.zeros(0)
+        X = np.array([[r[f] for f in self.features] for r in rows], dtype=np.float64)
+        raw = self.base + self.value[self._leaves(X)].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-np.clip(raw, -50, 50)))
+
+    def probability(self, values: dict[str, float]) -> float:
+        return float(self.probabilities([values])[0])
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        x = np.array([values[f] for f in self.features], dtype=np.float64)
+        out = np.zeros(len(self.features))
+        for root in self.roots.tolist():
+            node = root
+            while self.feature[node] >= 0:
+                child = self.left[node] if x[self.feature[node]] <= self.split[node] else self.right[node]
+                out[self.feature[node]] += self.value[child] - self.value[node]
+                node = child
+        return {f: float(v) for f, v in zip(self.features, out)}
+
+    def to_dict(self) -> dict:
+        return self._dict
+
+
+@dataclass(frozen=True)
+class GroupingModels:
+    event: LinearModel | TreeModel
+    story: LinearModel | TreeModel
+
+    def to_json(self) -> str:
+        return json.dumps({"event": self.event.to_dict(), "story": self.story.to_dict()})
+
+
+def model_from_dict(d: dict) -> LinearModel | TreeModel:
+    return TreeModel(d) if d.get("kind") == "trees" else LinearModel.from_dict(d)
+
+
+@lru_cache(maxsize=4)
+def load_models(path: str | None = None) -> GroupingModels:
+    data = json.loads(Path(path or WEIGHTS_PATH).read_text())
+    return GroupingModels(model_from_dict(data["event"]), model_from_dict(data["story"]))
