@@ -91,7 +91,7 @@ def test_cli_entities_and_show(db_path, capsys):
     shown = capsys.readouterr().out
     assert "event date: 2023-01-23" in shown and "[Ned Price]" in shown and "person:josep-borrell" in shown
     assert main(["show", "no-such-id", "--db", str(db_path)]) == 2
-    assert "no article with id 'no-such-id'" in capsys.readouterr().err
+    assert "no article or story with id 'no-such-id'" in capsys.readouterr().err
 
 
 def test_a_failing_article_does_not_stop_the_batch(db_path, monkeypatch):

@@ -255,7 +255,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """An article id prints the annotated article; any other id is handed to the story view if there is one."""
+    """An article id prints the annotated article; any other id is looked up as a story."""
     from storyline.annotate.show import render_article
 
     with storyline.open(args.db, read_only=True) as db:
@@ -273,7 +273,8 @@ def cmd_show_story(args: argparse.Namespace) -> int:
     with storyline.open(args.db, read_only=True) as db:
         events = db.story(args.id)
     if events is None:
-        print(f"storyline show: no story {args.id!r} in {args.db} (see `storyline stories`)", file=sys.stderr)
+        print(f"storyline show: no article or story with id {args.id!r} in {args.db} (see `storyline stories`)",
+              file=sys.stderr)
         return EXIT_USAGE
     print(format_timeline(args.id, events))
     return EXIT_OK
