@@ -46,3 +46,17 @@ def test_clean_step_is_identical_on_ray(ray_executor):
     articles = [a for a in read_inputs([EXAMPLES])]
     local = [clean_or_reject(a).text for a in [a for a in read_inputs([EXAMPLES])]]
     assert [a.text for a in ray_executor.map(clean_or_reject, articles)] == local
+
+
+def test_storyline_run_on_ray_gives_the_local_stories(ray_executor, tmp_path):
+    """The whole job (clean, dedup, annotate, group) through the public API on both executors."""
+    import storyline
+
+    results = []
+    for kind in ("local", "ray"):
+        with storyline.open(tmp_path / f"{kind}.db") as db:
+            report = db.ingest([EXAMPLES], executor=kind, workers=1 if kind == "local" else None)
+            assert report.added == 3 and not report.rejections
+            results.append((list(db.assignments()), [(a.id, a.text) for a in db.articles()]))
+    assert results[0] == results[1]
+    assert all(row["event"] and row["story"] for row in results[0][0])

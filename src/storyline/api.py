@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -24,6 +24,20 @@ from storyline.store import SearchHit, Store
 from storyline.store.annotations import EXPORT_KINDS as ANNOTATION_EXPORTS
 
 EXPORTS = ("articles", "assignments", *ANNOTATION_EXPORTS)
+
+
+SKIPPABLE_STEPS = ("annotate", "group")
+
+
+def _executor(kind: str, workers: int | None, ray_address: str | None):
+    """The executor for per-article steps, by name."""
+    if kind == "local":
+        return LocalExecutor(workers)
+    if kind == "ray":
+        from storyline.engine.ray_executor import RayExecutor
+
+        return RayExecutor(ray_address, num_cpus=workers)
+    raise ValueError(f"unknown executor {kind!r}; choose local or ray")
 
 
 class Storyline:
@@ -41,15 +55,27 @@ class Storyline:
         workers: int | None = None,
         on_progress: Callable[[int], None] | None = None,
         batch_size: int | None = None,
+        skip: Collection[str] = (),
+        executor: str = "local",
+        ray_address: str | None = None,
     ) -> RunReport:
-        """Read, clean, deduplicate and store every input; bad inputs are reported, not fatal."""
+        """Read, clean, deduplicate, annotate, group and store every input; bad inputs are reported, not fatal.
+
+        ``skip``: steps to leave out (``annotate``, ``group``), e.g. for a fast first load.
+        ``executor``: ``local`` (this process, or ``workers`` processes) or ``ray`` (a local Ray
+        cluster, or the one at ``ray_address``); both store the same result.
+        """
+        unknown = set(skip) - set(SKIPPABLE_STEPS)
+        if unknown:
+            raise ValueError(f"cannot skip {', '.join(sorted(unknown))}; steps that can be skipped: "
+                             f"{', '.join(SKIPPABLE_STEPS)}")
         paths = [str(p) for p in paths]
         own_files = [f"{self.path}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")]
         records = read_inputs(paths, stdin=stdin, skip=own_files)
-        with LocalExecutor(workers) as executor:
+        with _executor(executor, workers, ray_address) as runner:
             return run_ingest(
-                self.store, records, inputs=paths, executor=executor, on_progress=on_progress,
-                batch_size=batch_size or BATCH_SIZE,
+                self.store, records, inputs=paths, executor=runner, on_progress=on_progress,
+                batch_size=batch_size or BATCH_SIZE, annotate="annotate" not in skip, group="group" not in skip,
             )
 
     def articles(self, *, include_duplicates: bool = True) -> Iterator[Article]:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 import storyline
-from storyline.api import EXPORTS
+from storyline.api import EXPORTS, SKIPPABLE_STEPS
 from storyline.clean import clean_text
 from storyline.export import FORMATS
 from storyline.store import StoreError
@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="processes for per-article steps (default: cores)")
     run.add_argument("--batch-size", type=int, default=None, help="articles per transaction (default 256)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--skip", action="append", default=[], choices=SKIPPABLE_STEPS,
+                     help="leave a step out (repeatable): annotate, group")
+    run.add_argument("--executor", choices=("local", "ray"), default="local",
+                     help="where per-article steps run: local processes (default) or Ray")
+    run.add_argument("--ray-address", default=None, help="join this Ray cluster (default: start a local one)")
     run.set_defaults(handler=cmd_run)
 
     export = sub.add_parser("export", help="write articles or assignments as JSONL, CSV or Parquet")
@@ -116,7 +121,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     with storyline.open(args.db) as db:
         bar = tqdm(unit=" articles", disable=True if args.quiet else None, file=sys.stderr, leave=False)
         try:
-            report = db.ingest(args.paths, workers=args.workers, on_progress=bar.update, batch_size=args.batch_size)
+            report = db.ingest(
+                args.paths, workers=args.workers, on_progress=bar.update, batch_size=args.batch_size,
+                skip=args.skip, executor=args.executor, ray_address=args.ray_address,
+            )
         finally:
             bar.close()
     for rejection in report.rejections:
