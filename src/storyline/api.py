@@ -21,7 +21,9 @@ from storyline.ingest import read_inputs
 from storyline.model import Article
 from storyline.store import SearchHit, Store
 
-EXPORTS = ("articles", "assignments")
+from storyline.store.annotations import EXPORT_KINDS as ANNOTATION_EXPORTS
+
+EXPORTS = ("articles", "assignments", *ANNOTATION_EXPORTS)
 
 
 class Storyline:
@@ -68,9 +70,53 @@ class Storyline:
             rows: Iterable[dict] = (a.to_row() for a in self.articles())
         elif what == "assignments":
             rows = self.assignments()
+        elif what in ANNOTATION_EXPORTS:
+            from storyline.store.annotations import export_rows
+
+            rows = export_rows(self.store.conn, what)
         else:
             raise ValueError(f"unknown export {what!r}; choose one of {', '.join(EXPORTS)}")
         return write_rows(rows, fmt, out)
+
+    # -- annotations (issue 4) -------------------------------------------------------------------
+
+    def annotations(self, article_id: str):
+        """An article's stored entities, mentions, times, figures, quotes and claims (or None)."""
+        from storyline.store.annotations import load_annotations
+
+        return load_annotations(self.store.conn, article_id)
+
+    def entities(self) -> Iterator[dict]:
+        """Canonical entities with mention/article counts and the stories they appear in."""
+        from storyline.store.annotations import entity_rows
+
+        return entity_rows(self.store.conn)
+
+    def annotate(self, article_ids: Iterable[str] | None = None, *, workers: int | None = None) -> int:
+        """(Re)annotate stored non-duplicate articles (all, or those ids); returns how many."""
+        from storyline.engine.annotate_step import annotate_and_store
+
+        wanted = None if article_ids is None else set(article_ids)
+        todo = [a for a in self.articles(include_duplicates=False) if wanted is None or a.id in wanted]
+        with LocalExecutor(workers) as executor:
+            return annotate_and_store(self.store, todo, None, executor)
+
+    def reanchor_times(self, article_id: str, sibling_ids: Iterable[str]) -> object | None:
+        """Resolve an undated article's time expressions through its event siblings' publication dates.
+
+        The grouping step calls this once it knows an article's event; dated articles are unchanged.
+        """
+        from storyline.annotate import reanchor
+        from storyline.store.annotations import load_annotations, replace_times
+
+        article, ann = self.article(article_id), self.annotations(article_id)
+        if article is None or ann is None or article.published:
+            return ann
+        dates = [a.published for a in (self.article(i) for i in sibling_ids) if a is not None and a.published]
+        ann = reanchor(ann, article, dates)
+        with self.store.transaction():
+            replace_times(self.store.conn, ann)
+        return ann
 
     def close(self) -> None:
         self.store.close()

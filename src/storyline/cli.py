@@ -69,6 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=cmd_serve)
+
+    entities = sub.add_parser("entities", help="list canonical entities with mention counts and stories")
+    entities.add_argument("--db", default=DEFAULT_DB)
+    entities.add_argument("--limit", type=int, default=None, help="show only the first N")
+    entities.set_defaults(handler=cmd_entities)
+
+    show = sub.add_parser("show", help="print an annotated article (or a story) by id")
+    show.add_argument("id", help="an article id (or a story id)")
+    show.add_argument("--db", default=DEFAULT_DB)
+    show.set_defaults(handler=cmd_show)
     return parser
 
 
@@ -174,6 +184,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Serving {args.db} (read-only) at http://{shown}:{args.port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
+
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    with storyline.open(args.db, read_only=True) as db:
+        for number, row in enumerate(db.entities()):
+            if args.limit is not None and number >= args.limit:
+                break
+            extra = f"  roles: {'; '.join(row['roles'])}" if row["roles"] else ""
+            stories = f"  stories: {', '.join(map(str, row['stories']))}" if row["stories"] else ""
+            print(f"{row['mentions']:5d} {row['articles']:4d}  {row['entity_id']}  {row['name']}{extra}{stories}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """An article id prints the annotated article; any other id is handed to the story view if there is one."""
+    from storyline.annotate.show import render_article
+
+    with storyline.open(args.db, read_only=True) as db:
+        article = db.article(args.id)
+        if article is not None:
+            print(render_article(article, db.annotations(args.id)))
+            return EXIT_OK
+    story_view = globals().get("cmd_show_story")
+    if story_view is not None:
+        return story_view(args)
+    print(f"storyline show: no article with id {args.id!r} in {args.db}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from itertools import islice
 import numpy as np
 
 from storyline.clean import clean_article, clean_text, line_hash, normalize_line
+from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
 from storyline.model import Article, Rejection
@@ -231,6 +232,7 @@ def run_ingest(
     executor: LocalExecutor | None = None,
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    annotate: bool = True,
 ) -> RunReport:
     """Ingest a stream of read records into the store; returns what happened."""
     report = RunReport(run_id=store.begin_run(inputs))
@@ -282,6 +284,8 @@ def run_ingest(
             store.write_articles(
                 cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts, rejections=rejections
             )
+            if annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
+                annotate_and_store(store, [a for a in cleaned if a.duplicate_of is None], report.run_id, executor)
             report.rejections.extend(rejections)
             if on_progress:
                 on_progress(len(batch))

@@ -90,3 +90,65 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Annotations (issue 4): entities, mentions, time expressions, figures, quotes and claims per article.
+# Offsets are character offsets into the annotated text: title, blank line, cleaned body
+# (storyline.annotate.text.annotated_text); body_offset says where the body starts.
+MIGRATIONS.append(
+    """
+    CREATE TABLE entities (
+        entity_id TEXT PRIMARY KEY,          -- "person:antony-blinken", "org:government-of-azerbaijan"
+        kind      TEXT NOT NULL,             -- person | org | place
+        name      TEXT NOT NULL,
+        aliases   TEXT NOT NULL DEFAULT '[]',  -- JSON list of other surface forms seen
+        roles     TEXT NOT NULL DEFAULT '[]'   -- JSON list of titles/roles seen with the name
+    );
+    CREATE TABLE article_annotations (
+        article_id  TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        annotator   TEXT NOT NULL,           -- version of the rules and model that produced the rows
+        annotated_at TEXT NOT NULL,
+        run_id      INTEGER REFERENCES runs(run_id),
+        body_offset INTEGER NOT NULL,
+        anchor_date TEXT,                    -- what relative dates were resolved against
+        anchor_kind TEXT,                    -- published | siblings | NULL (unanchored)
+        event_date  TEXT,                    -- when the reported happening took place
+        event_date_source TEXT,
+        error       TEXT                     -- set when annotation failed for this article
+    );
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
+        kind TEXT NOT NULL, entity_id TEXT, role TEXT, acts_as TEXT, source TEXT NOT NULL
+    );
+    CREATE INDEX mentions_by_article ON mentions(article_id);
+    CREATE INDEX mentions_by_entity ON mentions(entity_id);
+    CREATE TABLE time_refs (
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
+        kind TEXT NOT NULL, value TEXT, begin_date TEXT, until_date TEXT, granularity TEXT, anchor TEXT, qualifier TEXT
+    );
+    CREATE INDEX time_refs_by_article ON time_refs(article_id);
+    CREATE TABLE figures (
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
+        value REAL NOT NULL, unit TEXT, counted TEXT, qualifier TEXT
+    );
+    CREATE INDEX figures_by_article ON figures(article_id);
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
+        kind TEXT NOT NULL, speaker TEXT, speaker_id TEXT, verb TEXT, cue_start INTEGER, cue_end INTEGER
+    );
+    CREATE INDEX quotes_by_article ON quotes(article_id);
+    CREATE INDEX quotes_by_speaker ON quotes(speaker_id);
+    CREATE TABLE claims (
+        article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL,
+        party TEXT NOT NULL, party_id TEXT, stance TEXT NOT NULL, verb TEXT NOT NULL,
+        sentence_start INTEGER, sentence_end INTEGER
+    );
+    CREATE INDEX claims_by_article ON claims(article_id);
+    CREATE INDEX claims_by_party ON claims(party_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,283 @@
+"""Temporal expressions, resolved to dates, intervals or durations against an anchor date.
+
+The anchor is the publication date; an article without one can be anchored later through the articles
+of its event (``reanchor``: the grouping step passes their dates in). Rules, not a parser: news uses a
+small set of forms ("on Monday", "since December 12", "last week", "earlier this year", "in November
+2020", "for over a month now") and rules resolve them the same way every time, at regex speed.
+Past is the default reading (news reports what happened); "next"/"will"/"tomorrow" read forward.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, timedelta
+
+from storyline.annotate.figures import word_number
+from storyline.annotate.types import TimeRef
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+         ("november", "nov"), ("december", "dec")]
+    )
+    for m in names
+}
+WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_NUM = r"(?P<num>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few)"
+_UNIT = r"(?P<unit>day|week|month|year|decade|hour)s?"
+_QUAL = r"(?P<qual>more than|over|nearly|almost|about|around|roughly|at least|less than|under|close to)"
+
+# Order matters: the first pattern that matches a stretch of text wins it.
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("numeric", re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)?\d\d)\b")),
+    ("since_mdy", re.compile(rf"\b(?P<since>since|from)\s+{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!:)", re.I)),
+    ("since_dmy", re.compile(rf"\b(?P<since>since|from)\s+{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b", re.I)),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?![:\d])")),
+    ("dmy", re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")),
+    ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("rel_month", re.compile(rf"\b(?P<rel>(?:earlier|later|early|late|mid-?)\s+in|in|since|last|this|next|by|until|during|early|late|mid-?)\s+{_MONTH}(?!\s+\d)\b", re.I)),
+    ("weekday", re.compile(r"\b(?P<rel>on\s+|last\s+|this\s+|next\s+|since\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<part>\s+(?:morning|afternoon|evening|night))?\b")),
+    ("relative", re.compile(r"\b(?P<rel>earlier|later|last|this|next|past)\s+(?:(?P<this>this)\s+)?(?P<what>week(?:end)?|month|year)\b", re.I)),
+    ("deictic", re.compile(r"\b(?P<what>yesterday|today|tomorrow|tonight)\b", re.I)),
+    ("ago", re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", re.I)),
+    ("duration", re.compile(rf"\b(?P<lead>for|over|during|in|within|the past|the last|past|last)?\s*(?:{_QUAL}\s+)?{_NUM}(?:\s+|-){_UNIT}(?P<now>\s+now)?\b(?!\s+ago)", re.I)),
+    ("year", re.compile(rf"(?<![\d,.$€£-]){_YEAR}(?![\d,]|\.\d|-\d)")),
+]
+_FORWARD = re.compile(r"\b(will|next|tomorrow|upcoming|plans? to|scheduled|due to)\b", re.I)
+_UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "hour": "H"}
+_QUALIFIER = {"more than": "lower", "over": "lower", "at least": "lower", "less than": "upper", "under": "upper",
+              "nearly": "upper", "almost": "upper", "close to": "approximate", "about": "approximate",
+              "around": "approximate", "roughly": "approximate"}
+
+
+def find_times(text: str, anchor: str | None, anchor_kind: str | None) -> list[TimeRef]:
+    """Every temporal expression in ``text``, resolved against ``anchor`` (ISO date) when one is given."""
+    anchor_day = date.fromisoformat(anchor) if anchor else None
+    taken = [False] * (len(text) + 1)
+    found: list[TimeRef] = []
+    for name, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            start, end = m.start(), m.end()
+            while start < end and text[start].isspace():
+                start += 1
+            if any(taken[start:end]) or start == end:
+                continue
+            ref = _resolve(name, m, text, anchor_day)
+            if ref is None:
+                continue
+            ref.start, ref.end, ref.text = start, end, text[start:end]
+            if ref.anchor == "anchor":
+                ref.anchor = f"{anchor_kind or 'published'} {anchor}" if anchor_day else None
+            for i in range(start, end):
+                taken[i] = True
+            found.append(ref)
+    found.sort(key=lambda r: r.start)
+    return found
+
+
+def _ref(kind, value=None, begin=None, until=None, granularity=None, anchor="anchor", qualifier=None) -> TimeRef:
+    return TimeRef(0, 0, "", kind, value, begin, until, granularity, anchor, qualifier)
+
+
+def _resolve(name: str, m: re.Match, text: str, anchor: date | None) -> TimeRef | None:
+    g = m.groupdict()
+    forward = bool(_FORWARD.search(_sentence_before(text, m.start())))
+    if name in {"iso", "numeric"}:
+        year = int(g["year"]) if len(g["year"]) == 4 else 2000 + int(g["year"])
+        day = _safe_date(year, int(g["m"]), int(g["day"]))
+        return _ref("date", day.isoformat(), day.isoformat(), day.isoformat(), "day", "absolute") if day else None
+    if name in {"since_mdy", "since_dmy", "mdy", "dmy"}:
+        month, day_n = MONTHS[g["month"].lower().rstrip(".")], int(g["day"])
+        if g.get("year"):
+            day = _safe_date(int(g["year"]), month, day_n)
+            how = "absolute"
+        elif anchor:
+            day = _nearest_year(anchor, month, day_n, forward)
+            how = "anchor"
+        else:
+            return _ref("interval" if g.get("since") else "date", None, granularity="day", anchor=None)
+        if day is None:
+            return None
+        if g.get("since"):
+            until = anchor.isoformat() if anchor else None
+            return _ref("interval", f"{day.isoformat()}/{until or '..'}", day.isoformat(), until, "day", how)
+        return _ref("date", day.isoformat(), day.isoformat(), day.isoformat(), "day", how)
+    if name == "month_year":
+        return _month(int(g["year"]), MONTHS[g["month"].lower().rstrip(".")], "absolute")
+    if name == "rel_month":
+        month = MONTHS[g["month"].lower().rstrip(".")]
+        if g["month"] == "May" and not g["rel"].lower().startswith(("in", "since", "last", "early", "late", "mid")):
+            return None  # "may" the verb
+        if not anchor:
+            return _ref("date", None, granularity="month", anchor=None)
+        rel = g["rel"].lower()
+        year = anchor.year
+        if rel == "next" or (forward and rel != "last"):
+            year += month < anchor.month
+        elif month > anchor.month or (rel == "last" and month == anchor.month):
+            year -= 1
+        return _month(year, month, "anchor")
+    if name == "weekday":
+        return _weekday(g, anchor, forward)
+    if name == "relative":
+        return _relative(g, anchor, forward)
+    if name == "deictic":
+        if not anchor:
+            return _ref("date", None, granularity="day", anchor=None)
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["what"].lower()]
+        day = (anchor + timedelta(days=shift)).isoformat()
+        return _ref("date", day, day, day, "day")
+    if name == "ago":
+        n = word_number(g["num"]) or 1
+        if not anchor:
+            return _ref("date", None, granularity=g["unit"].lower(), anchor=None)
+        day = _shift(anchor, -n, g["unit"].lower())
+        return _ref("date", day.isoformat(), day.isoformat(), day.isoformat(), g["unit"].lower())
+    if name == "duration":
+        lead = (g.get("lead") or "").lower()
+        qual = (g.get("qual") or "").lower()
+        hyphen = "-" in m.group()
+        if not (lead or qual or hyphen or g.get("now")):
+            return None  # "two years" alone is a figure, not a time reference
+        n = word_number(g["num"]) if g["num"].lower() not in {"several", "a few", "few"} else None
+        unit = g["unit"].lower()
+        amount = (n or 0) * (10 if unit == "decade" else 1)
+        value = f"P{'T' if unit == 'hour' else ''}{amount}{_UNIT_CODE[unit]}" if n else None
+        qualifier = _QUALIFIER.get(qual) or ("approximate" if g["num"].lower() in {"several", "a few", "few"} else None)
+        ref = _ref("duration", value, granularity=unit, anchor="absolute", qualifier=qualifier)
+        if g.get("now") and anchor and n:
+            ref.until = anchor.isoformat()
+            ref.begin = _shift(anchor, -amount if unit != "decade" else -n * 10, "year" if unit == "decade" else unit).isoformat()
+            ref.anchor = "anchor"
+        return ref
+    if name == "year":
+        year = int(g["year"])
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if not re.search(r"(in|since|by|of|the|during|until|from|early|late|mid-?|before|after|year|and|\d{4}\s*-|,)\s*$", before) \
+                and not re.match(r"\s+(war|election|elections|season|census|olympics|world cup|ceasefire|agreement|deal|crisis)", text[m.end():m.end() + 15], re.I):
+            return None
+        return _ref("date", str(year), f"{year}-01-01", f"{year}-12-31", "year", "absolute")
+    return None
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), 0)
+    return text[start:pos]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_year(anchor: date, month: int, day: int, forward: bool) -> date | None:
+    """The month-day closest to the anchor on the side the tense points to (past by default)."""
+    this_year = _safe_date(anchor.year, month, day)
+    if this_year is None:
+        return None
+    if forward:
+        return this_year if this_year >= anchor - timedelta(days=2) else _safe_date(anchor.year + 1, month, day)
+    return this_year if this_year <= anchor + timedelta(days=2) else _safe_date(anchor.year - 1, month, day)
+
+
+def _month(year: int, month: int, how: str) -> TimeRef:
+    last = monthrange(year, month)[1]
+    return _ref("date", f"{year}-{month:02d}", f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last}", "month", how)
+
+
+def _weekday(g: dict, anchor: date | None, forward: bool) -> TimeRef:
+    rel = (g.get("rel") or "").strip().lower()
+    if not anchor:
+        return _ref("date", None, granularity="day", anchor=None)
+    wanted = WEEKDAYS[g["wd"].lower()]
+    if rel == "next" or (forward and rel != "last"):
+        delta = (wanted - anchor.weekday()) % 7 or 7
+        day = anchor + timedelta(days=delta)
+    else:
+        delta = (anchor.weekday() - wanted) % 7
+        if rel == "last" and delta == 0:
+            delta = 7
+        day = anchor - timedelta(days=delta)
+    if rel == "since":
+        return _ref("interval", f"{day.isoformat()}/{anchor.isoformat()}", day.isoformat(), anchor.isoformat(), "day")
+    return _ref("date", day.isoformat(), day.isoformat(), day.isoformat(), "day")
+
+
+def _relative(g: dict, anchor: date | None, forward: bool) -> TimeRef:
+    rel, what = g["rel"].lower(), g["what"].lower()
+    granularity = "week" if what == "weekend" else what
+    if not anchor:
+        return _ref("interval" if rel in {"earlier", "later", "past"} else "date", None, granularity=granularity, anchor=None)
+    if rel == "past":  # "the past week": the period up to the anchor
+        begin = _shift(anchor, -1, granularity)
+        return _ref("interval", f"{begin.isoformat()}/{anchor.isoformat()}", begin.isoformat(), anchor.isoformat(), granularity)
+    shift = {"last": -1, "this": 0, "next": 1, "earlier": 0, "later": 0}[rel]
+    begin, until = _period(anchor, granularity, shift)
+    if what == "weekend":
+        begin = begin + timedelta(days=5)
+    if rel == "earlier":  # "earlier this year": from the period's start to the anchor
+        return _ref("interval", f"{begin.isoformat()}/{anchor.isoformat()}", begin.isoformat(), anchor.isoformat(), granularity)
+    if rel == "later":
+        return _ref("interval", f"{anchor.isoformat()}/{until.isoformat()}", anchor.isoformat(), until.isoformat(), granularity)
+    if granularity == "week":
+        iso = begin.isocalendar()
+        value = f"{iso[0]}-W{iso[1]:02d}"
+    elif granularity == "month":
+        value = f"{begin.year}-{begin.month:02d}"
+    else:
+        value = str(begin.year)
+    return _ref("date", value, begin.isoformat(), until.isoformat(), granularity)
+
+
+def _period(anchor: date, granularity: str, shift: int) -> tuple[date, date]:
+    if granularity == "week":
+        start = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
+        return start, start + timedelta(days=6)
+    if granularity == "month":
+        month_index = anchor.year * 12 + anchor.month - 1 + shift
+        year, month = divmod(month_index, 12)
+        return date(year, month + 1, 1), date(year, month + 1, monthrange(year, month + 1)[1])
+    return date(anchor.year + shift, 1, 1), date(anchor.year + shift, 12, 31)
+
+
+def _shift(anchor: date, n: int, unit: str) -> date:
+    if unit in {"day", "hour"}:
+        return anchor + timedelta(days=n)
+    if unit == "week":
+        return anchor + timedelta(weeks=n)
+    months = n * (12 if unit == "year" else 120 if unit == "decade" else 1)
+    index = anchor.year * 12 + anchor.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(anchor.day, monthrange(year, month + 1)[1]))
+
+
+def event_date(times: list[TimeRef], lead_end: int, anchor: str | None, anchor_kind: str | None) -> tuple[str | None, str | None]:
+    """When the reported happening took place: the first day-level date in the title or lead, else the anchor.
+
+    Returns (date, where it came from): the expression's text, or "published" / "siblings".
+    """
+    for ref in times:
+        if ref.start >= lead_end:
+            break
+        if ref.kind == "date" and ref.granularity == "day" and ref.value and (not anchor or ref.value <= anchor):
+            return ref.value, f"{ref.text!s} @{ref.start}"
+    if anchor:
+        return anchor, anchor_kind
+    return None, None
+
+
+def sibling_anchor(sibling_dates: list[str]) -> str | None:
+    """The anchor an undated article gets from its event siblings: the median of their dates."""
+    days = sorted(d for d in sibling_dates if d)
+    if not days:
+        return None
+    return days[(len(days) - 1) // 2]
