@@ -64,6 +64,26 @@ class Storyline:
     def assignments(self) -> Iterator[dict]:
         return self.store.assignments()
 
+    def stories(self, *, limit: int | None = None) -> list[dict]:
+        """Stories, largest first, each with its events (dates, articles, outlets)."""
+        from storyline.store import grouping
+
+        return grouping.stories(self.store.conn, limit=limit)
+
+    def story(self, story_id: str) -> list[dict] | None:
+        """One story's events in date order, or None if there is no such story."""
+        from storyline.store import grouping
+
+        if not grouping.story_exists(self.store.conn, story_id):
+            return None
+        return grouping.story_events(self.store.conn, story_id)
+
+    def why(self, article_id: str) -> dict | None:
+        """Why an article is in its event and story: the signals, and the nearest rejected candidate."""
+        from storyline.store import grouping
+
+        return grouping.article_group(self.store.conn, article_id)
+
     def export(self, what: str, fmt: str, out: IO) -> int:
         """Write ``articles`` or ``assignments`` rows to ``out``; returns how many."""
         if what == "articles":

@@ -79,6 +79,26 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="an article id (or a story id)")
     show.add_argument("--db", default=DEFAULT_DB)
     show.set_defaults(handler=cmd_show)
+
+    stories = sub.add_parser("stories", help="list stories with their events, dates and outlets")
+    stories.add_argument("--db", default=DEFAULT_DB)
+    stories.add_argument("--limit", type=int, default=None)
+    stories.set_defaults(handler=cmd_stories)
+
+    why = sub.add_parser("why", help="why an article is in its event and story (signals and rejected candidates)")
+    why.add_argument("article_id")
+    why.add_argument("--db", default=DEFAULT_DB)
+    why.set_defaults(handler=cmd_why)
+
+    evaluate = sub.add_parser("eval", help="evaluate against labelled data")
+    evaluate.add_argument("task", choices=["grouping"])
+    evaluate.add_argument("dataset_dirs", nargs="+", metavar="DATASET_DIR",
+                          help="folders with articles.jsonl and labels.jsonl")
+    evaluate.add_argument("--embedder", action="append", choices=["static", "minilm"],
+                          help="embedding model(s) for our grouper (default: static; repeat for several)")
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip TF-IDF, MiniLM and BERTopic baselines")
+    evaluate.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    evaluate.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -198,6 +218,14 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from storyline.group.stories import format_stories
+
+    with storyline.open(args.db, read_only=True) as db:
+        print(format_stories(db.stories(limit=args.limit)))
+    return EXIT_OK
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     """An article id prints the annotated article; any other id is handed to the story view if there is one."""
     from storyline.annotate.show import render_article
@@ -207,11 +235,52 @@ def cmd_show(args: argparse.Namespace) -> int:
         if article is not None:
             print(render_article(article, db.annotations(args.id)))
             return EXIT_OK
-    story_view = globals().get("cmd_show_story")
-    if story_view is not None:
-        return story_view(args)
-    print(f"storyline show: no article with id {args.id!r} in {args.db}", file=sys.stderr)
-    return EXIT_USAGE
+    return cmd_show_story(args)
+
+
+def cmd_show_story(args: argparse.Namespace) -> int:
+    """A story id prints the story as a timeline."""
+    from storyline.group.stories import format_timeline
+
+    with storyline.open(args.db, read_only=True) as db:
+        events = db.story(args.id)
+    if events is None:
+        print(f"storyline show: no story {args.id!r} in {args.db} (see `storyline stories`)", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_timeline(args.id, events))
+    return EXIT_OK
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    from storyline.group.stories import format_why
+
+    with storyline.open(args.db, read_only=True) as db:
+        info = db.why(args.article_id)
+        known = info is not None or db.article(args.article_id) is not None
+    if info is None:
+        reason = "is not grouped yet" if known else "is not in the database"
+        print(f"storyline why: article {args.article_id!r} {reason} ({args.db})", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_why(info))
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from storyline.evaluate import evaluate_grouping
+
+    results = []
+    for directory in args.dataset_dirs:
+        try:
+            results.append(evaluate_grouping(directory, embedders=tuple(args.embedder or ["static"]),
+                                             baselines=not args.no_baselines))
+        except (OSError, ValueError) as exc:
+            print(f"storyline eval: {exc}", file=sys.stderr)
+            return EXIT_FATAL
+        print()
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(results, out, indent=1)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from storyline.clean import clean_article, clean_text, line_hash, normalize_line
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
+from storyline.group.pipeline import group_batch
 from storyline.model import Article, Rejection
 from storyline.store import Store
 
@@ -233,6 +234,7 @@ def run_ingest(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     annotate: bool = True,
+    group: bool = True,
 ) -> RunReport:
     """Ingest a stream of read records into the store; returns what happened."""
     report = RunReport(run_id=store.begin_run(inputs))
@@ -286,6 +288,8 @@ def run_ingest(
             )
             if annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
                 annotate_and_store(store, [a for a in cleaned if a.duplicate_of is None], report.run_id, executor)
+            if group:
+                group_batch(store, cleaned)
             report.rejections.extend(rejections)
             if on_progress:
                 on_progress(len(batch))

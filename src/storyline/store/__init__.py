@@ -301,8 +301,12 @@ class Store:
 
     def assignments(self) -> Iterator[dict]:
         """One row per article: its event, story and the article it duplicates."""
-        for row in self.conn.execute("SELECT article_id, duplicate_of FROM articles ORDER BY rowid"):
-            yield {"id": row["article_id"], "event": None, "story": None, "duplicate_of": row["duplicate_of"]}
+        for row in self.conn.execute(
+            "SELECT a.article_id, g.event_id, g.story_id, a.duplicate_of FROM articles a "
+            "LEFT JOIN article_groups g ON g.article_id = a.article_id ORDER BY a.rowid"
+        ):
+            yield {"id": row["article_id"], "event": row["event_id"], "story": row["story_id"],
+                   "duplicate_of": row["duplicate_of"]}
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over titles and texts; the user's words are matched, never parsed as SQL."""

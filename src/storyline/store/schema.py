@@ -87,6 +87,59 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     """,
+    # 2: grouping: events and stories with their running profiles, each article's place and why.
+    """
+    CREATE TABLE stories (
+        story_id     TEXT PRIMARY KEY,       -- "s-" + the id of the article that opened it
+        first_published TEXT,
+        last_published  TEXT,
+        articles     INTEGER NOT NULL,
+        events       INTEGER NOT NULL,
+        last_seq     INTEGER NOT NULL,       -- grouping sequence number of its last article
+        vector_sum   BLOB NOT NULL,          -- float64 sum of member embeddings
+        members      BLOB NOT NULL,          -- float32 embeddings of the last few members
+        profile      TEXT NOT NULL           -- JSON: term, name and number counts
+    );
+    CREATE TABLE events (
+        event_id     TEXT PRIMARY KEY,       -- "e-" + the id of the article that opened it
+        story_id     TEXT NOT NULL REFERENCES stories(story_id),
+        first_published TEXT,
+        last_published  TEXT,
+        articles     INTEGER NOT NULL,
+        last_seq     INTEGER NOT NULL,
+        vector_sum   BLOB NOT NULL,
+        members      BLOB NOT NULL,
+        profile      TEXT NOT NULL
+    );
+    CREATE INDEX events_by_story ON events(story_id);
+    CREATE INDEX events_by_last ON events(last_published);
+    CREATE INDEX events_by_seq ON events(last_seq);
+    CREATE INDEX stories_by_last ON stories(last_published);
+    CREATE INDEX stories_by_seq ON stories(last_seq);
+    CREATE TABLE article_groups (
+        article_id   TEXT PRIMARY KEY,
+        event_id     TEXT NOT NULL REFERENCES events(event_id),
+        story_id     TEXT NOT NULL REFERENCES stories(story_id),
+        seq          INTEGER NOT NULL,       -- order in which grouping saw it
+        probability  REAL,                   -- the model's belief that it belongs to its event
+        explanation  TEXT NOT NULL,          -- JSON: signals for its event and the nearest rejected one
+        published    TEXT,                   -- the date grouping used
+        vector       BLOB                    -- float32 embedding of title + lead (NULL for copies)
+    );
+    CREATE INDEX article_groups_by_event ON article_groups(event_id);
+    CREATE INDEX article_groups_by_seq ON article_groups(seq);
+    CREATE INDEX article_groups_by_published ON article_groups(published);
+    CREATE INDEX article_groups_by_story ON article_groups(story_id);
+    -- Document frequencies of words ("word") and names ("@name") over grouped articles.
+    CREATE TABLE group_terms (
+        term TEXT PRIMARY KEY,
+        df   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE group_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,409 @@
+"""Online grouping: each new article joins an existing event or opens one; a new event joins a story.
+
+Articles are taken one at a time in arrival order. For each, candidate groups come from an index,
+not from a scan of the store: only groups whose dates lie within a window of the article's date
+(or, for undated articles and groups, those touched by the last ``RECENT_ARTICLES`` articles) are
+eligible, and among them the nearest by embedding plus those sharing the article's rarest names.
+The learned model (``group/model.py``) scores each candidate from the signals of
+``group/signals.py``; the best one is joined if its probability reaches the threshold.
+
+State (group profiles, document frequencies, a sequence counter) is read from the store at the
+start of each batch and written back at its end, so batch boundaries do not change the result:
+the seeds in one batch or one per run give the same events and stories.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from storyline.embed import DEFAULT_EMBEDDER, get_embedder
+from storyline.group.model import GroupingModels, LinearModel, load_models
+from storyline.group.signals import (
+    MAX_MEMBERS,
+    ArticleProfile,
+    NO_NEIGHBOURS,
+    GroupProfile,
+    Neighbours,
+    TermStats,
+    day_number,
+    lead_text,
+    pair_features,
+    profile_article,
+)
+from storyline.model import Article
+from storyline.store import grouping as sql
+
+EVENT_WINDOW_DAYS = 10  # an event's reports lie within days of each other
+STORY_WINDOW_DAYS = 120  # a story's events continue one another within months
+RECENT_ARTICLES = 2000  # undated articles are compared with groups touched this recently
+TOP_BY_VECTOR = 10
+TOP_BY_NAME = 10
+NEIGHBOURS = 10  # nearest earlier articles whose events become candidates and vote
+RAREST_NAMES = 3
+
+
+@dataclass
+class Decision:
+    article_id: str
+    event: str
+    story: str
+    probability: float | None
+    explanation: dict = field(default_factory=dict)
+
+
+class GroupIndex:
+    """The eligible groups of one level in memory, with arrays for vectorised candidate search."""
+
+    def __init__(self, dim: int):
+        self.dim = dim
+        self.groups: dict[str, GroupProfile] = {}
+        self.ids: list[str] = []
+        self.row: dict[str, int] = {}
+        self.centroids = np.zeros((64, dim), dtype=np.float32)
+        self.first = np.full(64, np.nan)
+        self.last = np.full(64, np.nan)
+        self.seq = np.zeros(64, dtype=np.int64)
+        self.by_name: dict[str, list[int]] = {}  # name -> rows of the groups that mention it
+        self.indexed: dict[str, set[str]] = {}
+        self.touched: set[str] = set()
+
+    def put(self, group: GroupProfile, seq: int, *, touched: bool = True) -> None:
+        """Add or refresh a group after it changed (new member)."""
+        if group.group_id not in self.row:
+            i = len(self.ids)
+            if i == len(self.seq):
+                self._grow()
+            self.ids.append(group.group_id)
+            self.row[group.group_id] = i
+        i = self.row[group.group_id]
+        indexed = self.indexed.setdefault(group.group_id, set())
+        self.groups[group.group_id] = group
+        self.centroids[i] = group.centroid.astype(np.float32)
+        self.first[i] = np.nan if group.first_day is None else group.first_day
+        self.last[i] = np.nan if group.last_day is None else group.last_day
+        self.seq[i] = seq
+        for name in group.names:
+            if name not in indexed:
+                indexed.add(name)
+                self.by_name.setdefault(name, []).append(i)
+        if touched:
+            self.touched.add(group.group_id)
+
+    def _grow(self) -> None:
+        n = len(self.seq) * 2
+        self.centroids = np.vstack([self.centroids, np.zeros((n - len(self.seq), self.dim), dtype=np.float32)])
+        self.first = np.concatenate([self.first, np.full(n - len(self.first), np.nan)])
+        self.last = np.concatenate([self.last, np.full(n - len(self.last), np.nan)])
+        self.seq = np.concatenate([self.seq, np.zeros(n - len(self.seq), dtype=np.int64)])
+
+    def candidates(self, art: ArticleProfile, seq: int, window: int, stats: TermStats,
+                   extra: Iterable[str] = ()) -> list[str]:
+        """Eligible groups: the nearest by centroid, those sharing the rarest names, and ``extra``."""
+        rows_extra = [self.row[g] for g in extra if g in self.row]
+        n = len(self.ids)
+        if not n:
+            return []
+        recent = self.seq[:n] > seq - RECENT_ARTICLES
+        if art.day is None:
+            eligible = recent
+        else:
+            first, last = self.first[:n], self.last[:n]
+            with np.errstate(invalid="ignore"):
+                in_window = (last >= art.day - window) & (first <= art.day + window)
+            eligible = in_window | (np.isnan(last) & recent)
+        rows = np.flatnonzero(eligible)
+        if not len(rows):
+            return [self.ids[i] for i in sorted(set(rows_extra))]
+        sims = self.centroids[rows] @ art.vector
+        if len(rows) > TOP_BY_VECTOR:
+            top = np.argpartition(-sims, TOP_BY_VECTOR - 1)[:TOP_BY_VECTOR]
+        else:
+            top = np.arange(len(rows))
+        chosen = {int(rows[j]) for j in top} | set(rows_extra)
+        names = sorted(art.names, key=lambda x: (-stats.idf("@" + x), x))[:RAREST_NAMES]
+        by_name: dict[int, float] = {}
+        for name in names:
+            for i in self.by_name.get(name, ()):
+                if eligible[i]:
+                    by_name[i] = by_name.get(i, 0.0) + stats.idf("@" + name)
+        for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_BY_NAME]:
+            chosen.add(i)
+        return [self.ids[i] for i in sorted(chosen)]
+
+
+class ArticleIndex:
+    """Recent articles' vectors with their event and story: the nearest earlier articles vote."""
+
+    def __init__(self, dim: int):
+        self.dim = dim
+        self.groups: dict[str, list[str]] = {"event": [], "story": []}
+        self.vectors = np.zeros((256, dim), dtype=np.float32)
+        self.day = np.full(256, np.nan)
+        self.seq = np.zeros(256, dtype=np.int64)
+        self.size = 0
+
+    def put(self, vector: np.ndarray, event: str, story: str, day: int | None, seq: int) -> None:
+        if self.size == len(self.seq):
+            n = self.size
+            self.vectors = np.vstack([self.vectors, np.zeros((n, self.dim), dtype=np.float32)])
+            self.day = np.concatenate([self.day, np.full(n, np.nan)])
+            self.seq = np.concatenate([self.seq, np.zeros(n, dtype=np.int64)])
+        i = self.size
+        self.vectors[i], self.day[i], self.seq[i] = vector, np.nan if day is None else day, seq
+        self.groups["event"].append(event)
+        self.groups["story"].append(story)
+        self.size += 1
+
+    def nearest(self, art: ArticleProfile, seq: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the ``NEIGHBOURS`` nearest eligible articles, nearest first (ties by row)."""
+        n = self.size
+        if not n:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        recent = self.seq[:n] > seq - RECENT_ARTICLES
+        if art.day is None:
+            eligible = recent
+        else:
+            day = self.day[:n]
+            with np.errstate(invalid="ignore"):
+                eligible = (np.abs(day - art.day) <= window) | (np.isnan(day) & recent)
+        rows = np.flatnonzero(eligible)
+        if not len(rows):
+            return rows, np.zeros(0)
+        sims = self.vectors[rows] @ art.vector
+        order = np.lexsort((rows, -sims))[:NEIGHBOURS]
+        return rows[order], sims[order]
+
+    def votes(self, level: str, rows: np.ndarray, sims: np.ndarray) -> dict[str, Neighbours]:
+        names = self.groups[level]
+        out: dict[str, list] = {}
+        for rank, (row, sim) in enumerate(zip(rows.tolist(), sims.tolist())):
+            entry = out.setdefault(names[row], [0, -1.0, rank == 0])
+            entry[0] += 1
+            entry[1] = max(entry[1], sim)
+        return {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in out.items()}
+
+
+class OnlineGrouper:
+    """Groups batches of articles into the events and stories kept in a store's connection."""
+
+    def __init__(self, conn: sqlite3.Connection, *, embedder: str = DEFAULT_EMBEDDER,
+                 models: GroupingModels | None = None):
+        self.conn = conn
+        self.embedder = get_embedder(embedder)
+        self.models = models or load_models()
+        self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
+
+    # -- one batch ---------------------------------------------------------------------------
+
+    def group(self, articles: list[Article]) -> list[Decision]:
+        """Assign each article (in order) to an event and a story; returns the decisions, unsaved."""
+        done = sql.grouped_ids(self.conn, [a.id for a in articles])
+        df, documents, last_seq = sql.load_state(self.conn)
+        self.stats = TermStats(df, documents)
+        self.seq = last_seq
+        fresh = [a for a in articles if a.id not in done and not a.duplicate_of]
+        vectors = self.embedder.encode([lead_text(a.title, a.text) for a in fresh])
+        profiles = {
+            a.id: profile_article(a.id, a.title, a.text, a.published, a.source, vectors[i])
+            for i, a in enumerate(fresh)
+        }
+        self._load_groups(list(profiles.values()))
+        decisions: list[Decision] = []
+        placed: dict[str, tuple[str, str]] = {}
+        for art in articles:
+            if art.id in done:
+                continue
+            if art.duplicate_of:
+                original = placed.get(art.duplicate_of) or sql.grouped_ids(self.conn, [art.duplicate_of]).get(
+                    art.duplicate_of)
+                if original:
+                    self.seq += 1
+                    self._seq_of[art.id] = self.seq
+                    decisions.append(Decision(art.id, original[0], original[1], None,
+                                              {"decision": "duplicate", "of": art.duplicate_of}))
+                    placed[art.id] = original
+                    continue
+                # the original was never grouped (should not happen): group the copy on its own
+                vec = self.embedder.encode([lead_text(art.title, art.text)])[0]
+                profiles[art.id] = profile_article(art.id, art.title, art.text, art.published, art.source, vec)
+            decision = self._place(profiles[art.id])
+            placed[art.id] = (decision.event, decision.story)
+            decisions.append(decision)
+        self._pending = decisions
+        return decisions
+
+    def save(self) -> None:
+        """Write the last batch's groups, assignments and term statistics (inside a transaction)."""
+        events = [_to_row(self.events.groups[g], self.events.seq[self.events.row[g]], self.stories_children)
+                  for g in sorted(self.events.touched)]
+        stories = [_to_row(self.stories.groups[g], self.stories.seq[self.stories.row[g]], self.stories_children)
+                   for g in sorted(self.stories.touched)]
+        assignments = [
+            (d.article_id, d.event, d.story, self._seq_of[d.article_id], d.probability,
+             json.dumps(d.explanation, sort_keys=True), *self._vector_of.get(d.article_id, (None, None)))
+            for d in self._pending
+        ]
+        terms = {t: self.stats.df[t] for t in self.stats.changed}
+        sql.save_batch(self.conn, events=events, stories=stories, assignments=assignments, terms=terms,
+                       documents=self.stats.docs, last_seq=self.seq)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _load_groups(self, profiles: list[ArticleProfile]) -> None:
+        dim = self.embedder.dim
+        self.events, self.stories = GroupIndex(dim), GroupIndex(dim)
+        self.stories_children: dict[str, int] = {}
+        self._seq_of: dict[str, int] = {}
+        self._vector_of: dict[str, tuple[str | None, bytes]] = {}
+        days = [p.day for p in profiles if p.day is not None]
+        self.articles = ArticleIndex(dim)
+        lo = _iso(min(days) - EVENT_WINDOW_DAYS) if days else None
+        hi = _iso(max(days) + EVENT_WINDOW_DAYS) if days else None
+        for _, event, story, seq, published, vector in sql.load_article_vectors(
+                self.conn, lo=lo, hi=hi, min_seq=self.seq - RECENT_ARTICLES):
+            self.articles.put(np.frombuffer(vector, dtype=np.float32), event, story, day_number(published), seq)
+        for level, index, window in (("story", self.stories, STORY_WINDOW_DAYS), ("event", self.events, EVENT_WINDOW_DAYS)):
+            lo = _iso(min(days) - window) if days else None
+            hi = _iso(max(days) + window) if days else None
+            for row in sql.load_groups(self.conn, level, lo=lo, hi=hi, min_seq=self.seq - RECENT_ARTICLES):
+                group = _from_row(row, dim)
+                if level == "story":
+                    self.stories_children[row.group_id] = row.children
+                index.put(group, row.last_seq, touched=False)
+
+    def _place(self, art: ArticleProfile) -> Decision:
+        self.seq += 1
+        self._seq_of[art.article_id] = self.seq
+        art.prepare(self.stats)
+        rows, sims = self.articles.nearest(art, self.seq, EVENT_WINDOW_DAYS)
+        model = self.models.event
+        scored = self._score(art, self.events, EVENT_WINDOW_DAYS, model, self.articles.votes("event", rows, sims))
+        best = scored[0] if scored else None
+        explanation: dict = {}
+        if best and best[0] >= model.threshold:
+            event = self.events.groups[best[1]]
+            explanation["decision"] = "joined event"
+            explanation["event"] = _explain(best, model)
+            rejected = scored[1] if len(scored) > 1 else None
+            story_id = event.parent
+            story = self.stories.groups.get(story_id)
+            if story is None:  # its story fell outside the loaded window: read it back
+                story = self._load_story(story_id)
+            explanation["story"] = {"decision": "with its event", "id": story_id}
+            probability = best[0]
+        else:
+            rejected = best
+            explanation["decision"] = "new event"
+            story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story,
+                                       self.articles.votes("story", rows, sims))
+            story_best = story_scored[0] if story_scored else None
+            if story_best and story_best[0] >= self.models.story.threshold:
+                story = self.stories.groups[story_best[1]]
+                explanation["story"] = {"decision": "joined story", **_explain(story_best, self.models.story)}
+                story_rejected = story_scored[1] if len(story_scored) > 1 else None
+            else:
+                story = GroupProfile.empty("s-" + art.article_id, len(art.vector))
+                explanation["story"] = {"decision": "new story", "id": story.group_id}
+                story_rejected = story_best
+            if story_rejected:
+                explanation["story"]["nearest_rejected"] = _explain(story_rejected, self.models.story)
+            event = GroupProfile.empty("e-" + art.article_id, len(art.vector), parent=story.group_id)
+            self.stories_children[story.group_id] = self.stories_children.get(story.group_id, 0) + 1
+            probability = best[0] if best else None
+        if rejected:
+            explanation["nearest_rejected"] = _explain(rejected, model)
+        event.add(art, self.stats)
+        story.add(art, self.stats)
+        self.events.put(event, self.seq)
+        self.stories.put(story, self.seq)
+        self.stats.add(art)
+        self.articles.put(art.vector, event.group_id, story.group_id, art.day, self.seq)
+        self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
+                                           art.vector.astype(np.float32).tobytes())
+        return Decision(art.article_id, event.group_id, story.group_id,
+                        None if probability is None else round(probability, 4), explanation)
+
+    def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
+               near: dict[str, Neighbours]):
+        out = []
+        for gid in index.candidates(art, self.seq, window, self.stats, extra=near):
+            feats = pair_features(art, index.groups[gid], self.stats, near.get(gid, NO_NEIGHBOURS))
+            if self.recorder:
+                self.recorder("event" if index is self.events else "story", art, gid, feats)
+            out.append((model.probability(feats), gid, feats))
+        out.sort(key=lambda t: (-t[0], t[1]))
+        return out
+
+    def _load_story(self, story_id: str) -> GroupProfile:
+        row = sql.load_group(self.conn, "story", story_id)
+        group = _from_row(row, self.embedder.dim)
+        self.stories_children[story_id] = row.children
+        self.stories.put(group, row.last_seq, touched=False)
+        return group
+
+
+def _explain(scored: tuple, model: LinearModel) -> dict:
+    probability, gid, feats = scored
+    contributions = model.contributions(feats)
+    return {
+        "id": gid,
+        "probability": round(probability, 4),
+        "signals": {k: round(v, 4) for k, v in feats.items()},
+        "contributions": {k: round(v, 3) for k, v in contributions.items()},
+    }
+
+
+def _iso(day: int) -> str:
+    return date.fromordinal(max(1, day)).isoformat()
+
+
+def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.GroupRow:
+    profile = {
+        "terms": dict(sorted(group.terms.items())),
+        "names": dict(sorted(group.names.items())),
+        "numbers": dict(sorted(group.numbers.items())),
+        "weekdays": dict(sorted(group.weekdays.items())),
+        "term_norm": group.term_norm,
+    }
+    members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
+    return sql.GroupRow(
+        group_id=group.group_id,
+        parent=group.parent,
+        first_published=None if group.first_day is None else _iso(group.first_day),
+        last_published=None if group.last_day is None else _iso(group.last_day),
+        articles=group.size,
+        children=children.get(group.group_id, 0),
+        last_seq=int(seq),
+        vector_sum=group.vector_sum.astype(np.float64).tobytes(),
+        members=members,
+        profile=json.dumps(profile, sort_keys=True),
+    )
+
+
+def _from_row(row: sql.GroupRow, dim: int) -> GroupProfile:
+    from collections import Counter
+
+    from storyline.group.signals import day_number
+
+    profile = json.loads(row.profile)
+    members = np.frombuffer(row.members, dtype=np.float32).reshape(-1, dim) if row.members else np.zeros((0, dim))
+    return GroupProfile(
+        group_id=row.group_id,
+        vector_sum=np.frombuffer(row.vector_sum, dtype=np.float64).copy(),
+        members=[m.copy() for m in members][-MAX_MEMBERS:],
+        terms=Counter(profile["terms"]),
+        names=Counter(profile["names"]),
+        numbers=Counter(profile["numbers"]),
+        weekdays=Counter(profile["weekdays"]),
+        term_norm=profile["term_norm"],
+        first_day=day_number(row.first_published),
+        last_day=day_number(row.last_published),
+        size=row.articles,
+        parent=row.parent,
+    )

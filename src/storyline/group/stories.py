@@ -1,0 +1,104 @@
+"""Text views of the grouping for the command line: story lists, timelines, and why an article is where it is."""
+
+from __future__ import annotations
+
+SIGNAL_MEANING = {
+    "cos_centroid": "embedding cosine to the group's centroid (title + lead)",
+    "cos_nearest": "embedding cosine to the nearest recent member",
+    "tfidf_cos": "TF-IDF cosine of content words",
+    "names_shared": "log(1 + IDF weight of shared proper names)",
+    "names_cover": "share of the article's proper names (IDF-weighted) the group has",
+    "numbers_shared": "log(1 + numbers in common)",
+    "days_apart": "log(1 + days between the article and the group's date range)",
+    "undated": "1 if the article or the group has no date",
+    "log_size": "log(articles in the group)",
+    "short": "1 if the article is a headline only",
+    "short_x_cos": "headline only x centroid cosine",
+    "short_x_tfidf": "headline only x TF-IDF cosine",
+    "short_x_names": "headline only x names cover",
+}
+
+
+def format_stories(stories: list[dict]) -> str:
+    lines = []
+    for story in stories:
+        events = story["events"]
+        sources = sorted({s for e in events for s in e["sources"]})
+        lines.append(f"{story['story']}  {_span(story['first_published'], story['last_published'])}  "
+                     f"{story['articles']} articles, {len(events)} events, {len(sources)} outlets")
+        for event in events:
+            title = _title(event["members"][0]) if event["members"] else ""
+            lines.append(f"    {event['event']}  {_span(event['first_published'], event['last_published'])}  "
+                         f"{len(event['members'])} articles  {title}")
+        if sources:
+            lines.append("    outlets: " + ", ".join(sources))
+    return "\n".join(lines) if lines else "no stories (run `storyline run` on some articles first)"
+
+
+def format_timeline(story_id: str, events: list[dict]) -> str:
+    first = min((e["first_published"] for e in events if e["first_published"]), default=None)
+    last = max((e["last_published"] for e in events if e["last_published"]), default=None)
+    lines = [f"story {story_id}  {_span(first, last)}  {len(events)} events"]
+    for event in events:
+        lines.append("")
+        lines.append(f"{event['first_published'] or 'undated':10}  event {event['event']}  "
+                     f"({len(event['members'])} articles; {', '.join(event['sources']) or 'outlet unknown'})")
+        for member in event["members"]:
+            meta = ", ".join(x for x in (member["source"], member["published"]) if x)
+            lines.append(f"            - {_title(member)}" + (f"  [{meta}]" if meta else "") + f"  {member['id']}")
+    return "\n".join(lines)
+
+
+def format_why(info: dict) -> str:
+    exp = info["explanation"]
+    lines = [f"article {info['article_id']}", f"  event {info['event']}   story {info['story']}"]
+    if exp.get("decision") == "duplicate":
+        lines.append(f"  copy of {exp['of']}: it takes its original's event and story")
+        return "\n".join(lines)
+    if exp.get("decision") == "joined event":
+        lines.append(f"  joined event {exp['event']['id']} with probability {exp['event']['probability']:.3f}")
+        lines += _signals(exp["event"])
+    else:
+        lines.append("  opened a new event: no candidate event reached the threshold")
+    rejected = exp.get("nearest_rejected")
+    if rejected:
+        lines.append(f"  nearest rejected event {rejected['id']}: probability {rejected['probability']:.3f}"
+                     + (" (below the threshold)" if exp.get("decision") == "new event" else " (a better event won)"))
+        lines += _signals(rejected, why_apart=True)
+    else:
+        lines.append("  no other candidate event in the index window")
+    story = exp.get("story", {})
+    if story.get("decision") == "joined story":
+        lines.append(f"  its new event joined story {story['id']} with probability {story['probability']:.3f}")
+        lines += _signals(story)
+    elif story.get("decision") == "new story":
+        lines.append(f"  its new event opened story {story['id']}")
+    else:
+        lines.append(f"  story {story.get('id')}: the story of its event")
+    if story.get("nearest_rejected"):
+        rej = story["nearest_rejected"]
+        lines.append(f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
+        lines += _signals(rej, why_apart=True)
+    return "\n".join(lines)
+
+
+def _signals(scored: dict, *, why_apart: bool = False) -> list[str]:
+    contributions = scored["contributions"]
+    order = sorted(contributions, key=lambda k: (contributions[k], k)) if why_apart else \
+        sorted(contributions, key=lambda k: (-contributions[k], k))
+    out = [f"      {'signal':16} {'value':>8} {'effect':>7}  meaning"]
+    for name in order:
+        out.append(f"      {name:16} {scored['signals'][name]:8.3f} {contributions[name]:+7.2f}  "
+                   f"{SIGNAL_MEANING.get(name, '')}")
+    return out
+
+
+def _title(member: dict) -> str:
+    title = member.get("title") or (member.get("text") or "").strip().split("\n")[0]
+    return title[:100] + ("…" if len(title) > 100 else "")
+
+
+def _span(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    return first if first == last or not last else f"{first} .. {last}"

@@ -1,0 +1,206 @@
+"""SQL for grouping: event and story profiles, each article's assignment and explanation.
+
+Functions take the sqlite3 connection of a ``Store``. Group profiles are stored whole (sums,
+member vectors, term counts) so a later run continues exactly where the last one stopped:
+grouping the seeds in one run or one run per article gives the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+GROUP_TABLES = {"event": "events", "story": "stories"}
+_KEY = {"event": "event_id", "story": "story_id"}
+
+
+@dataclass
+class GroupRow:
+    """A stored event or story profile, as the grouper reads and writes it."""
+
+    group_id: str
+    parent: str | None  # an event's story; None for a story
+    first_published: str | None
+    last_published: str | None
+    articles: int
+    children: int  # a story's events; 0 for an event
+    last_seq: int
+    vector_sum: bytes
+    members: bytes
+    profile: str
+
+
+def load_state(conn: sqlite3.Connection) -> tuple[dict[str, int], int, int]:
+    """Document frequencies, the number of grouped articles and the last sequence number."""
+    df = {row[0]: row[1] for row in conn.execute("SELECT term, df FROM group_terms")}
+    state = dict(conn.execute("SELECT key, value FROM group_state").fetchall())
+    return df, int(state.get("documents", 0)), int(state.get("last_seq", 0))
+
+
+def load_groups(conn: sqlite3.Connection, level: str, *, lo: str | None, hi: str | None,
+                min_seq: int, skip: Iterable[str] = ()) -> Iterator[GroupRow]:
+    """Groups that may take an article dated in [lo, hi], or recently touched; oldest first."""
+    table, key = GROUP_TABLES[level], _KEY[level]
+    parent = "story_id" if level == "event" else "NULL"
+    children = "events" if level == "story" else "0"
+    skip = set(skip)
+    clauses, params = ["last_seq > ?"], [min_seq]
+    if lo is not None and hi is not None:
+        clauses.append("(last_published >= ? AND first_published <= ?)")
+        params += [lo, hi]
+    sql = (
+        f"SELECT {key}, {parent}, first_published, last_published, articles, {children}, last_seq, "
+        f"vector_sum, members, profile FROM {table} WHERE {' OR '.join(clauses)} ORDER BY rowid"
+    )
+    for row in conn.execute(sql, params):
+        if row[0] not in skip:
+            yield GroupRow(*row)
+
+
+def load_group(conn: sqlite3.Connection, level: str, group_id: str) -> GroupRow | None:
+    table, key = GROUP_TABLES[level], _KEY[level]
+    parent = "story_id" if level == "event" else "NULL"
+    children = "events" if level == "story" else "0"
+    row = conn.execute(
+        f"SELECT {key}, {parent}, first_published, last_published, articles, {children}, last_seq, "
+        f"vector_sum, members, profile FROM {table} WHERE {key} = ?",
+        (group_id,),
+    ).fetchone()
+    return GroupRow(*row) if row else None
+
+
+def load_article_vectors(conn: sqlite3.Connection, *, lo: str | None, hi: str | None, min_seq: int
+                         ) -> Iterator[tuple[str, str, str, int, str | None, bytes]]:
+    """Grouped articles dated in [lo, hi] or grouped recently: id, event, story, seq, date, vector."""
+    clauses, params = ["seq > ?"], [min_seq]
+    if lo is not None and hi is not None:
+        clauses.append("(published >= ? AND published <= ?)")
+        params += [lo, hi]
+    yield from conn.execute(
+        f"SELECT article_id, event_id, story_id, seq, published, vector FROM article_groups "
+        f"WHERE vector IS NOT NULL AND ({' OR '.join(clauses)}) ORDER BY seq",
+        params,
+    )
+
+
+def save_batch(conn: sqlite3.Connection, *, events: list[GroupRow], stories: list[GroupRow],
+               assignments: list[tuple], terms: dict[str, int], documents: int, last_seq: int) -> None:
+    """Write what a batch changed (call inside the store's transaction)."""
+    for row in stories:
+        conn.execute(
+            "INSERT INTO stories (story_id, first_published, last_published, articles, events, last_seq, "
+            "vector_sum, members, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
+            "first_published=excluded.first_published, last_published=excluded.last_published, "
+            "articles=excluded.articles, events=excluded.events, last_seq=excluded.last_seq, "
+            "vector_sum=excluded.vector_sum, members=excluded.members, profile=excluded.profile",
+            (row.group_id, row.first_published, row.last_published, row.articles, row.children, row.last_seq,
+             row.vector_sum, row.members, row.profile),
+        )
+    for row in events:
+        conn.execute(
+            "INSERT INTO events (event_id, story_id, first_published, last_published, articles, last_seq, "
+            "vector_sum, members, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET "
+            "story_id=excluded.story_id, first_published=excluded.first_published, "
+            "last_published=excluded.last_published, articles=excluded.articles, last_seq=excluded.last_seq, "
+            "vector_sum=excluded.vector_sum, members=excluded.members, profile=excluded.profile",
+            (row.group_id, row.parent, row.first_published, row.last_published, row.articles, row.last_seq,
+             row.vector_sum, row.members, row.profile),
+        )
+    conn.executemany(
+        "INSERT OR REPLACE INTO article_groups (article_id, event_id, story_id, seq, probability, explanation, "
+        "published, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        assignments,
+    )
+    conn.executemany(
+        "INSERT INTO group_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = excluded.df",
+        sorted(terms.items()),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)",
+        [("documents", str(documents)), ("last_seq", str(last_seq))],
+    )
+
+
+def grouped_ids(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Event and story of those articles already grouped."""
+    out: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT article_id, event_id, story_id FROM article_groups WHERE article_id IN ({marks})", chunk
+        ):
+            out[row[0]] = (row[1], row[2])
+    return out
+
+
+def ungrouped_article_ids(conn: sqlite3.Connection) -> list[str]:
+    """Stored articles with no group yet (a run stopped between writing and grouping), in order."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT a.article_id FROM articles a LEFT JOIN article_groups g ON g.article_id = a.article_id "
+            "WHERE g.article_id IS NULL ORDER BY a.rowid"
+        )
+    ]
+
+
+def article_group(conn: sqlite3.Connection, article_id: str) -> dict | None:
+    row = conn.execute(
+        "SELECT article_id, event_id, story_id, seq, probability, explanation FROM article_groups "
+        "WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return {"article_id": row[0], "event": row[1], "story": row[2], "seq": row[3], "probability": row[4],
+            "explanation": json.loads(row[5])}
+
+
+def assignment_map(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    return {row[0]: (row[1], row[2]) for row in conn.execute("SELECT article_id, event_id, story_id FROM article_groups")}
+
+
+def stories(conn: sqlite3.Connection, *, limit: int | None = None) -> list[dict]:
+    """Stories, the largest first (ties by id), with their events, dates and outlets."""
+    sql = "SELECT story_id, first_published, last_published, articles, events FROM stories ORDER BY articles DESC, story_id"
+    params: tuple = ()
+    if limit:
+        sql += " LIMIT ?"
+        params = (limit,)
+    out = []
+    for row in conn.execute(sql, params).fetchall():
+        out.append({
+            "story": row[0], "first_published": row[1], "last_published": row[2], "articles": row[3],
+            "events": story_events(conn, row[0]),
+        })
+    return out
+
+
+def story_events(conn: sqlite3.Connection, story_id: str) -> list[dict]:
+    """A story's events in date order (undated last), each with its articles and outlets."""
+    events = conn.execute(
+        "SELECT event_id, first_published, last_published, articles FROM events WHERE story_id = ? "
+        "ORDER BY first_published IS NULL, first_published, event_id",
+        (story_id,),
+    ).fetchall()
+    out = []
+    for ev in events:
+        arts = conn.execute(
+            "SELECT a.article_id, a.title, a.source, a.published, a.text FROM article_groups g "
+            "JOIN articles a ON a.article_id = g.article_id WHERE g.event_id = ? "
+            "ORDER BY a.published IS NULL, a.published, g.seq",
+            (ev[0],),
+        ).fetchall()
+        out.append({
+            "event": ev[0], "first_published": ev[1], "last_published": ev[2], "articles": ev[3],
+            "members": [{"id": a[0], "title": a[1], "source": a[2], "published": a[3], "text": a[4]} for a in arts],
+            "sources": sorted({a[2] for a in arts if a[2]}),
+        })
+    return out
+
+
+def story_exists(conn: sqlite3.Connection, story_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM stories WHERE story_id = ?", (story_id,)).fetchone() is not None
