@@ -1,0 +1,124 @@
+"""When two aligned statements disagree: figures, dates, actors or polarity.
+
+A false contradiction is the worst error a comparison can make, so every test here is narrow:
+figures must count the same thing, in the same period; dates must be dates of the same thing (the
+words around them say what they date); a party's claim is only ever compared with the same party's
+claim as reported by another outlet, never with the outlet's own statements or another party's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from storyline.compare.units import Unit, counted_key
+
+FIGURE_TOLERANCE = 0.02  # relative difference below which two figures are the same figure
+DATE_SLACK_DAYS = 1  # reports a day apart about one day are not a contradiction
+POLARITY_SIMILARITY = 0.80
+_NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|deny|refused to)\b", re.I)
+
+
+@dataclass
+class Disagreement:
+    kind: str  # figure | date | actor | polarity
+    a: int  # unit index
+    b: int
+    value_a: str
+    value_b: str
+
+
+def disagreements(a: Unit, b: Unit, cosine: float, published: dict[str, str | None]) -> list[Disagreement]:
+    """What two aligned sentences from independent outlets disagree on (empty when nothing)."""
+    if a.attribution != b.attribution:
+        return []  # a party's claim against the outlet's word, or two parties: positions, not contradictions
+    out = []
+    fig = _figure_conflict(a, b, published)
+    if fig:
+        out.append(Disagreement("figure", a.index, b.index, *fig))
+    day = _date_conflict(a, b)
+    if day:
+        out.append(Disagreement("date", a.index, b.index, *day))
+    if cosine >= POLARITY_SIMILARITY and bool(_NEGATION.search(a.text)) != bool(_NEGATION.search(b.text)) \
+            and not a.figures and not b.figures:
+        out.append(Disagreement("polarity", a.index, b.index, _polarity(a.text), _polarity(b.text)))
+    return out
+
+
+def _polarity(text: str) -> str:
+    return "negative" if _NEGATION.search(text) else "positive"
+
+
+def _figure_conflict(a: Unit, b: Unit, published: dict[str, str | None]) -> tuple[str, str] | None:
+    if not _same_time_frame(a, b, published):
+        return None
+    values_a = {(counted_key(f), f.value) for f in a.figures}
+    values_b = {(counted_key(f), f.value) for f in b.figures}
+    for fa in a.figures:
+        key = counted_key(fa)
+        if key is None or fa.qualifier == "upper" and fa.value <= 1:
+            continue
+        for fb in b.figures:
+            if counted_key(fb) != key:
+                continue
+            if _close(fa.value, fb.value):
+                continue
+            # the same two numbers both present on both sides is not a disagreement
+            if (key, fb.value) in values_a or (key, fa.value) in values_b:
+                continue
+            return fa.text, fb.text
+    return None
+
+
+def _close(x: float, y: float) -> bool:
+    return abs(x - y) <= FIGURE_TOLERANCE * max(abs(x), abs(y), 1e-9)
+
+
+def _same_time_frame(a: Unit, b: Unit, published: dict[str, str | None]) -> bool:
+    """Counts can change between reports (a death toll rises): compare two figures only when both
+    sentences name the same past period, or the two articles were published within a day."""
+    for ta in a.times:
+        for tb in b.times:
+            if ta.begin and tb.begin and ta.begin <= (tb.until or tb.begin) and tb.begin <= (ta.until or ta.begin):
+                return True
+    pa, pb = published.get(a.article_id), published.get(b.article_id)
+    if pa and pb:
+        return abs((date.fromisoformat(pa) - date.fromisoformat(pb)).days) <= DATE_SLACK_DAYS
+    return False
+
+
+def _date_conflict(a: Unit, b: Unit) -> tuple[str, str] | None:
+    for i, ta in enumerate(a.times):
+        if not ta.begin:
+            continue
+        for j, tb in enumerate(b.times):
+            if not tb.begin:
+                continue
+            if not (a.anchor_words.get(i, set()) & b.anchor_words.get(j, set())):
+                continue  # not visibly the date of the same thing
+            if _disjoint(ta.begin, ta.until or ta.begin, tb.begin, tb.until or tb.begin):
+                return f"{ta.text} ({_span(ta)})", f"{tb.text} ({_span(tb)})"
+    return None
+
+
+def _span(t) -> str:
+    return t.begin if not t.until or t.until == t.begin else f"{t.begin}/{t.until}"
+
+
+def _disjoint(a0: str, a1: str, b0: str, b1: str) -> bool:
+    gap = max((date.fromisoformat(b0) - date.fromisoformat(a1)).days, (date.fromisoformat(a0) - date.fromisoformat(b1)).days)
+    return gap > DATE_SLACK_DAYS
+
+
+def actor_conflicts(units: list[Unit], group: list[int], cosines) -> list[Disagreement]:
+    """The same words put in different mouths: near-identical reported sentences, different parties."""
+    out = []
+    for x in range(len(group)):
+        for y in range(x + 1, len(group)):
+            a, b = units[group[x]], units[group[y]]
+            if a.article_id == b.article_id or not a.party or not b.party or a.party == b.party:
+                continue
+            if a.stance == "says" and b.stance == "says" and cosines(a.index, b.index) >= 0.92:
+                out.append(Disagreement("actor", a.index, b.index, a.party_name or a.party, b.party_name or b.party))
+    return out
