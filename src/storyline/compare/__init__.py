@@ -23,13 +23,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from storyline.annotate.types import Annotations
-from storyline.compare.align import THRESHOLDS, align
+from storyline.compare.align import THRESHOLDS, align, candidate_pairs
 from storyline.compare.disagree import actor_conflicts, disagreements
 from storyline.compare.sources import outlet, source_groups
 from storyline.compare.units import Unit, article_units
 from storyline.model import Article
 
 STATUSES = ("contradicted", "corroborated", "single-source")
+COPY_SIMILARITY = 0.95  # cosine of two sentences that are one text with small edits
 MINILM_MAX_SENTENCES = 4000  # above this the fast static model aligns (speed on big stories)
 
 
@@ -108,17 +109,18 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
         units.extend(article_units(article, annotations.get(article.id), len(units)))
     name = choose_embedder(len(units), embedder)
     vectors = encode(name, [u.text for u in units]) if units else np.zeros((0, 1), np.float32)
-    groups_of = source_groups(articles)
+    link = THRESHOLDS.get(name, THRESHOLDS["minilm"])[0]
+    pairs = candidate_pairs(vectors, units, min(link - 0.15, COPY_SIMILARITY)) if len(units) > 1 else []
+    groups_of = source_groups(articles, *_copied_sentences(units, pairs))
     by_id = {a.id: a for a in articles}
     published = {a.id: a.published for a in articles}
-    link = THRESHOLDS.get(name, THRESHOLDS["minilm"])[0]
 
     def cosine(i: int, j: int) -> float:
         return float(vectors[i] @ vectors[j])
 
     facts: list[Fact] = []
     positions: list[Positions] = []
-    for group in align(units, vectors, name):
+    for group in align(units, vectors, name, pairs):
         by_attr: dict[str, list[int]] = {}
         for i in group:
             by_attr.setdefault(units[i].attribution, []).append(i)
@@ -142,6 +144,18 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
     order = {s: i for i, s in enumerate(STATUSES)}
     facts.sort(key=lambda f: (order[f.status], -f.independent_sources, f.evidence[0].article_id, f.evidence[0].start))
     return Comparison(facts, positions, name, len(articles))
+
+
+def _copied_sentences(units: list[Unit], pairs) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """Near-verbatim sentence pairs per article pair, and sentences per article (syndication)."""
+    from collections import Counter
+
+    sizes = Counter(u.article_id for u in units)
+    copied: Counter = Counter()
+    for i, j, c in pairs:
+        if c >= COPY_SIMILARITY:
+            copied[tuple(sorted((units[i].article_id, units[j].article_id)))] += 1
+    return dict(copied), dict(sizes)
 
 
 def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, link) -> Fact | None:

@@ -16,7 +16,8 @@ import numpy as np
 from storyline.compare.units import Unit, counted_key
 
 # Per embedder: the score two sentences need to be aligned, and the average a group must keep.
-THRESHOLDS = {"minilm": (0.60, 0.50), "static": (0.80, 0.74)}
+THRESHOLDS = {"minilm": (0.64, 0.55), "static": (0.82, 0.78)}
+COMPLETE = {"minilm": 0.45, "static": 0.70}  # no two sentences of a group may be less similar than this
 TOP_K = 12  # candidate neighbours looked at per sentence (keeps big stories linear)
 
 
@@ -31,6 +32,8 @@ def pair_score(a: Unit, b: Unit, cosine: float) -> float:
         bonus += 0.04
     if _same_period(a, b):
         bonus += 0.03
+    if any(wa & wb for wa in a.anchor_words.values() for wb in b.anchor_words.values()):
+        bonus += 0.04  # dates of the same thing ("agreement from November 2020" / "agreement reached ...")
     return cosine + bonus
 
 
@@ -70,11 +73,19 @@ def candidate_pairs(vectors: np.ndarray, units: Sequence[Unit], floor: float) ->
     return [(i, j, c) for (i, j), c in sorted(pairs.items())]
 
 
-def align(units: Sequence[Unit], vectors: np.ndarray, embedder: str) -> list[list[int]]:
-    """Groups of unit indices that state the same thing (singletons included), deterministic."""
+def align(units: Sequence[Unit], vectors: np.ndarray, embedder: str,
+          pairs: list[tuple[int, int, float]] | None = None) -> list[list[int]]:
+    """Groups of unit indices that state the same thing (singletons included), deterministic.
+
+    ``pairs`` are precomputed ``candidate_pairs`` (with a floor at most ``link - 0.15``)."""
     link, keep = THRESHOLDS.get(embedder, THRESHOLDS["minilm"])
+    floor = COMPLETE.get(embedder, COMPLETE["minilm"])
+    if pairs is None:
+        pairs = candidate_pairs(vectors, units, link - 0.15)
     scored = []
-    for i, j, c in candidate_pairs(vectors, units, link - 0.15):
+    for i, j, c in pairs:
+        if c < link - 0.15:
+            continue
         s = pair_score(units[i], units[j], c)
         if s >= link:
             scored.append((-s, i, j))
@@ -86,8 +97,8 @@ def align(units: Sequence[Unit], vectors: np.ndarray, embedder: str) -> list[lis
         if gi == gj:
             continue
         a, b = members[gi], members[gj]
-        mean = float((vectors[a] @ vectors[b].T).mean())
-        if mean < keep:
+        sims = vectors[a] @ vectors[b].T
+        if float(sims.mean()) < keep or float(sims.min()) < floor:
             continue
         keep_id, gone = min(gi, gj), max(gi, gj)
         members[keep_id] = sorted(members[keep_id] + members.pop(gone))

@@ -55,13 +55,15 @@ def _figure_conflict(a: Unit, b: Unit, published: dict[str, str | None]) -> tupl
         return None
     values_a = {(counted_key(f), f.value) for f in a.figures}
     values_b = {(counted_key(f), f.value) for f in b.figures}
-    for fa in a.figures:
+    for ia, fa in enumerate(a.figures):
         key = counted_key(fa)
         if key is None or fa.qualifier == "upper" and fa.value <= 1:
             continue
-        for fb in b.figures:
+        for ib, fb in enumerate(b.figures):
             if counted_key(fb) != key:
                 continue
+            if not (a.figure_words.get(ia, set()) & b.figure_words.get(ib, set())):
+                continue  # "killed 10 people" and "home to 120,000 people" count different things
             if _close(fa.value, fb.value):
                 continue
             # the same two numbers both present on both sides is not a disagreement

@@ -31,8 +31,14 @@ def outlet(article: Article) -> str:
     return f"article {article.id}"
 
 
-def source_groups(articles: Sequence[Article]) -> dict[str, str]:
-    """article id -> id of its independent-source group (the smallest article id of the group)."""
+def source_groups(articles: Sequence[Article], copied: dict[tuple[str, str], int] | None = None,
+                  sizes: dict[str, int] | None = None) -> dict[str, str]:
+    """article id -> id of its independent-source group (the smallest article id of the group).
+
+    ``copied`` counts near-verbatim sentence pairs between two articles (found by the caller with
+    sentence embeddings, which see through "center"/"centre" edits); ``sizes`` the sentences compared
+    per article. Enough copied sentences make two articles one syndicated text.
+    """
     parent = {a.id: a.id for a in articles}
 
     def find(x: str) -> str:
@@ -66,7 +72,15 @@ def source_groups(articles: Sequence[Article]) -> dict[str, str]:
             for i, x in enumerate(ids):
                 for y in ids[i + 1 :]:
                     shared[(x, y)] += 1
+    for pair, n in (copied or {}).items():
+        shared[tuple(sorted(pair))] = max(shared[tuple(sorted(pair))], n)
+    sizes = sizes or {}
     for (x, y), n in sorted(shared.items()):
+        if (x, y) in (copied or {}) or (y, x) in (copied or {}):
+            smaller = max(1, min(sizes.get(x, 1), sizes.get(y, 1)))
+            if n >= SHARED_SENTENCES or n / smaller >= SHARED_FRACTION:
+                union(x, y)
+            continue
         smaller = max(1, min(len(sentence_sets[x]), len(sentence_sets[y])))
         if n >= SHARED_SENTENCES or n / smaller >= SHARED_FRACTION:
             union(x, y)

@@ -38,6 +38,7 @@ class Unit:
     party_name: str | None = None
     stance: str | None = None
     anchor_words: dict[int, set[str]] = field(default_factory=dict)  # time index -> words naming what it dates
+    figure_words: dict[int, set[str]] = field(default_factory=dict)  # figure index -> words around it
 
     @property
     def attribution(self) -> str:
@@ -92,6 +93,8 @@ def _attach(unit: Unit, ann: Annotations, a: int, b: int, body: str, offset: int
             unit.entities.add(m.acts_as or m.entity_id or m.text.lower())
     for i, t in enumerate(unit.times):
         unit.anchor_words[i] = anchor_words(body, t.start - offset, t.end - offset)
+    for i, f in enumerate(unit.figures):
+        unit.figure_words[i] = figure_context(unit.text, f.start - offset - unit.start, f.end - offset - unit.start)
     for claim in ann.claims:
         lo, hi = (claim.sentence_start, claim.sentence_end) if claim.sentence_end else (claim.start, claim.end)
         if lo < b and hi > a:
@@ -119,14 +122,41 @@ def anchor_words(body: str, start: int, end: int) -> set[str]:
     """Lower-case common words just before a date ("agreement from November 2020") or the noun it
     modifies just after ("the 2020 war"): what the date is the date *of*. Names are left out, so that
     "Blinken on Monday" and "Blinken on Sunday" do not look like two dates of one thing."""
-    before = re.findall(r"[A-Za-z][\w-]*", body[max(0, start - 60) : start])[-4:]
+    before = [w for w in re.findall(r"[A-Za-z][\w-]*", body[max(0, start - 60) : start]) if _content(w)][-2:]
     after = re.findall(r"[A-Za-z][\w-]*", body[end : end + 25])[:1]
-    words = set()
+    return {_stem(w.lower()) for w in before + [w for w in after if _content(w)]}
+
+
+def _content(word: str) -> bool:
+    return not (word[0].isupper() or word.lower() in _STOP or len(word) < 3)
+
+
+# Words that say what a count is a count *of*, folded to one class each, so "7,000 people died" and
+# "claimed the lives of 6,500 people" count the same thing and "home to 120,000 people" does not.
+_CLASSES = {
+    "death": "died dead death deaths killed killing kill kills lives life toll fatalities perished dying",
+    "injury": "injured injuring injuries wounded wounding hurt",
+    "population": "home population inhabitants residents live living populated",
+    "missing": "missing disappeared unaccounted",
+    "displaced": "homeless displaced evacuated fled shelter accommodation",
+    "arrest": "arrested detained held custody",
+    "money": "worth valued cost costs loot booty stolen",
+}
+_CLASS_OF = {w: c for c, words in _CLASSES.items() for w in words.split()}
+
+
+def figure_context(text: str, start: int, end: int) -> set[str]:
+    """The words around a figure in its sentence (classes for the usual ones, else stems)."""
+    before = re.findall(r"[A-Za-z][\w-]*", text[max(0, start - 50) : start])[-4:]
+    after = re.findall(r"[A-Za-z][\w-]*", text[end : end + 50])[:4]
+    out = set()
     for w in before + after:
-        if w[0].isupper() or w.lower() in _STOP or len(w) < 3:
-            continue
-        words.add(_stem(w.lower()))
-    return words
+        lw = w.lower()
+        if lw in _CLASS_OF:
+            out.add(_CLASS_OF[lw])
+        elif _content(w):
+            out.add(_stem(lw))
+    return out
 
 
 def _stem(word: str) -> str:

@@ -1,9 +1,10 @@
 """A story's timeline: the days that matter, each with a few sentences saying what happened.
 
-Days are chosen from what the articles say happened when, not from how much was published: each
-article votes for its *event day* (the first exact date in its lead, else its publication date), and
-every sentence that names a day (resolved temporal expressions: "on January 23", "on Monday") votes
-for that day, once per article. Publication volume adds a smaller share. For each chosen day, the
+Days are chosen from what the articles say happened when, not from how much was published: a day
+named by a later article (a resolved temporal expression, "on January 23", "last Monday", in an
+article published two or more days after it) is a day that mattered enough to be recalled, and each
+such article votes for it. Publication volume adds a smaller share, and the articles' event days
+(the first exact date in the lead) break ties. For each chosen day, the
 candidates are the sentences that name it and the leads of the articles whose event day it is; the
 most central of them (sentence embeddings) are taken, skipping near-repeats.
 """
@@ -21,10 +22,11 @@ from storyline.annotate.types import Annotations
 from storyline.model import Article
 from storyline.summarize.sentences import Sentence, article_sentences, times_of
 
-# Weights of the day votes (tuned on t17-dev, see docs/benchmarks.md).
-EVENT_DAY_WEIGHT = 1.0
-MENTION_WEIGHT = 1.0
-PUBLISHED_WEIGHT = 0.5
+# Weights of the day votes (chosen on t17-dev, see docs/benchmarks.md).
+RECALLED_WEIGHT = 2.0  # per later article naming the day
+PUBLISHED_WEIGHT = 0.5  # per article published that day
+EVENT_DAY_WEIGHT = 0.01  # per article whose lead's date it is (a tie-breaker)
+RECALL_GAP_DAYS = 2  # "later" means published at least this many days after the day it names
 LEAD_SENTENCES = 3
 EXPLICIT_BONUS = 0.05
 REDUNDANT = 0.8  # cosine above which a sentence repeats one already chosen
@@ -43,21 +45,23 @@ class TimelineEntry:
 
 
 def day_scores(articles: Sequence[Article], dated: Mapping[str, tuple[list[Sentence], str | None]]) -> dict[str, float]:
-    """Votes per day: event days, named days (once per article), and publication days."""
-    event_days, mentions, published = Counter(), Counter(), Counter()
+    """Votes per day: recalled by later articles, publications, event days (see the module docstring)."""
+    event_days, recalled, published = Counter(), Counter(), Counter()
     for a in articles:
         sents, day = dated[a.id]
         if day:
             event_days[day] += 1
         if a.published:
             published[a.published] += 1
-        for d in {d for s in sents for d in s.days}:
-            mentions[d] += 1
+            before = (date.fromisoformat(a.published) - timedelta(days=RECALL_GAP_DAYS - 1)).isoformat()
+            for d in {d for s in sents for d in s.days}:
+                if d < before:
+                    recalled[d] += 1
     pubs = sorted(published)
     lo = (date.fromisoformat(pubs[0]) - timedelta(days=BACKGROUND_DAYS)).isoformat() if pubs else "0000"
     hi = pubs[-1] if pubs else "9999"
-    days = set(event_days) | set(mentions) | set(published)
-    return {d: EVENT_DAY_WEIGHT * event_days[d] + MENTION_WEIGHT * mentions[d] + PUBLISHED_WEIGHT * published[d]
+    days = set(event_days) | set(recalled) | set(published)
+    return {d: RECALLED_WEIGHT * recalled[d] + PUBLISHED_WEIGHT * published[d] + EVENT_DAY_WEIGHT * event_days[d]
             for d in days if lo <= d <= hi}
 
 
