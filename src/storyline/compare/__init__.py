@@ -90,9 +90,19 @@ class Comparison:
 
 
 def choose_embedder(n_sentences: int, embedder: str = "auto") -> str:
+    """MiniLM (contextual, much sharper on paraphrases) up to a few thousand sentences, else the fast
+    static model; also the static model when MiniLM's packages are not installed (optional extra)."""
     if embedder != "auto":
         return embedder
-    return "minilm" if n_sentences <= MINILM_MAX_SENTENCES else "static"
+    if n_sentences > MINILM_MAX_SENTENCES:
+        return "static"
+    from storyline.embed import get_embedder
+
+    try:
+        get_embedder("minilm")
+    except RuntimeError:
+        return "static"
+    return "minilm"
 
 
 def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations | None], *,
@@ -119,31 +129,54 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
         return float(vectors[i] @ vectors[j])
 
     facts: list[Fact] = []
-    positions: list[Positions] = []
+    unit_fact: dict[int, Fact] = {}
     for group in align(units, vectors, name, pairs):
-        by_attr: dict[str, list[int]] = {}
-        for i in group:
-            by_attr.setdefault(units[i].attribution, []).append(i)
-        made = []
-        for attr in sorted(by_attr):
-            members = by_attr[attr]
-            fact = _fact(members, units, vectors, by_id, groups_of, events, published, cosine, link)
-            if fact is not None:
-                facts.append(fact)
-                made.append(fact)
-        actors = actor_conflicts(units, group, cosine)
-        if actors:
-            for fact in made:
-                fact.status = "contradicted"
-                fact.disagreements.extend(_describe(d, fact, units) for d in actors)
-        parties = [f for f in made if f.attribution == "party"]
-        if len({f.party for f in parties}) >= 2 and not actors:
-            positions.append(Positions(made[0].text, [
-                {"party": f.party, "party_name": f.party_name, "stance": f.stance, "fact_id": f.fact_id}
-                for f in parties]))
+        fact = _fact(group, units, vectors, by_id, groups_of, events, published, cosine, link)
+        if fact is not None:
+            facts.append(fact)
+            unit_fact.update({i: fact for i in group})
+    for d in actor_conflicts(units, pairs, groups_of):
+        for i in (d.a, d.b):
+            if i in unit_fact:
+                unit_fact[i].status = "contradicted"
+                unit_fact[i].disagreements.append(_describe(d, unit_fact[i], units))
+    positions = _positions(units, pairs, unit_fact, link)
     order = {s: i for i, s in enumerate(STATUSES)}
     facts.sort(key=lambda f: (order[f.status], -f.independent_sources, f.evidence[0].article_id, f.evidence[0].start))
     return Comparison(facts, positions, name, len(articles))
+
+
+def _positions(units: list[Unit], pairs, unit_fact: dict[int, Fact], link: float) -> list[Positions]:
+    """Facts of different parties whose sentences align: one matter, several positions."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    facts = {}
+    for i, j, c in pairs:
+        a, b = units[i], units[j]
+        if c < link or not a.party or not b.party or a.party == b.party or i not in unit_fact or j not in unit_fact:
+            continue
+        fa, fb = unit_fact[i], unit_fact[j]
+        facts[fa.fact_id], facts[fb.fact_id] = fa, fb
+        ra, rb = find(fa.fact_id), find(fb.fact_id)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    clusters: dict[str, list[Fact]] = {}
+    for fid in sorted(facts):
+        clusters.setdefault(find(fid), []).append(facts[fid])
+    out = []
+    for members in clusters.values():
+        members.sort(key=lambda f: (f.party or "", f.fact_id))
+        out.append(Positions(members[0].text, [
+            {"party": f.party, "party_name": f.party_name, "stance": f.stance, "fact_id": f.fact_id} for f in members]))
+    out.sort(key=lambda p: p.positions[0]["fact_id"])
+    return out
 
 
 def _copied_sentences(units: list[Unit], pairs) -> tuple[dict[tuple[str, str], int], dict[str, int]]:

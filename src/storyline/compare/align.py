@@ -1,5 +1,7 @@
 """Align sentences that state the same thing, across articles, by meaning.
 
+Only sentences with the same attribution are aligned (the outlet's own statements together, each
+party's claims together): what a party claims is never merged with what an outlet asserts.
 Similarity is the cosine of sentence embeddings (storyline.embed), raised a little when two sentences
 share what makes a fact: the entities named, the thing a figure counts, the date. Sentences of one
 article are never linked directly (an article does not corroborate itself); groups grow by the
@@ -33,7 +35,7 @@ def pair_score(a: Unit, b: Unit, cosine: float) -> float:
     if _same_period(a, b):
         bonus += 0.03
     if any(wa & wb for wa in a.anchor_words.values() for wb in b.anchor_words.values()):
-        bonus += 0.04  # dates of the same thing ("agreement from November 2020" / "agreement reached ...")
+        bonus += 0.08  # dates of the same thing ("agreement from November 2020" / "agreement reached ...")
     return cosine + bonus
 
 
@@ -84,8 +86,8 @@ def align(units: Sequence[Unit], vectors: np.ndarray, embedder: str,
         pairs = candidate_pairs(vectors, units, link - 0.15)
     scored = []
     for i, j, c in pairs:
-        if c < link - 0.15:
-            continue
+        if c < link - 0.15 or units[i].attribution != units[j].attribution:
+            continue  # a party's claim and the outlet's word (or another party's) are never one fact
         s = pair_score(units[i], units[j], c)
         if s >= link:
             scored.append((-s, i, j))

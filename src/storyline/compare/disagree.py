@@ -17,6 +17,7 @@ from storyline.compare.units import Unit, counted_key
 FIGURE_TOLERANCE = 0.02  # relative difference below which two figures are the same figure
 DATE_SLACK_DAYS = 1  # reports a day apart about one day are not a contradiction
 POLARITY_SIMILARITY = 0.80
+ACTOR_SIMILARITY = 0.92
 _NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|deny|refused to)\b", re.I)
 
 
@@ -113,14 +114,14 @@ def _disjoint(a0: str, a1: str, b0: str, b1: str) -> bool:
     return gap > DATE_SLACK_DAYS
 
 
-def actor_conflicts(units: list[Unit], group: list[int], cosines) -> list[Disagreement]:
-    """The same words put in different mouths: near-identical reported sentences, different parties."""
+def actor_conflicts(units: list[Unit], pairs, groups_of: dict[str, str]) -> list[Disagreement]:
+    """The same words put in different mouths: near-verbatim reported speech, different speakers,
+    in independent outlets."""
     out = []
-    for x in range(len(group)):
-        for y in range(x + 1, len(group)):
-            a, b = units[group[x]], units[group[y]]
-            if a.article_id == b.article_id or not a.party or not b.party or a.party == b.party:
-                continue
-            if a.stance == "says" and b.stance == "says" and cosines(a.index, b.index) >= 0.92:
-                out.append(Disagreement("actor", a.index, b.index, a.party_name or a.party, b.party_name or b.party))
+    for i, j, c in pairs:
+        a, b = units[i], units[j]
+        if c < ACTOR_SIMILARITY or groups_of[a.article_id] == groups_of[b.article_id]:
+            continue
+        if a.stance == "says" and b.stance == "says" and a.party and b.party and a.party != b.party:
+            out.append(Disagreement("actor", i, j, a.party_name or a.party, b.party_name or b.party))
     return out

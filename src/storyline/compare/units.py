@@ -118,13 +118,26 @@ _STOP = {
 }
 
 
+_TIME_NOUNS = {"spring", "summer", "autumn", "fall", "winter", "year", "years", "month", "months", "week", "weeks",
+               "day", "days", "morning", "evening", "night", "weekend", "season", "decade", "time", "period"}
+
+
 def anchor_words(body: str, start: int, end: int) -> set[str]:
-    """Lower-case common words just before a date ("agreement from November 2020") or the noun it
-    modifies just after ("the 2020 war"): what the date is the date *of*. Names are left out, so that
-    "Blinken on Monday" and "Blinken on Sunday" do not look like two dates of one thing."""
-    before = [w for w in re.findall(r"[A-Za-z][\w-]*", body[max(0, start - 60) : start]) if _content(w)][-2:]
-    after = re.findall(r"[A-Za-z][\w-]*", body[end : end + 25])[:1]
-    return {_stem(w.lower()) for w in before + [w for w in after if _content(w)]}
+    """What a date is the date *of*, when it dates one definite thing: the words of the "the ..."
+    phrase it closes ("the Russian-brokered agreement from November 2020", "the ceasefire agreement
+    reached earlier this year") or the noun it opens ("the 2020 war"). Names and time words are left
+    out, and an indefinite happening ("flooded 12 villages in 2019") dates nothing comparable, so
+    "Blinken on Monday" / "Blinken on Sunday" and two floods in two years never look like one thing
+    with two dates."""
+    window = body[max(0, start - 60) : start]
+    words: list[str] = []
+    if re.search(r"\bthe\s+$", window, re.I):
+        words += re.findall(r"[A-Za-z][\w-]*", body[end : end + 25])[:1]
+    else:
+        the = [m.end() for m in re.finditer(r"\bthe\b", window, re.I)]
+        if the:
+            words += re.findall(r"[A-Za-z][\w-]*", window[the[-1] :])[:4]
+    return {_stem(w.lower()) for w in words if _content(w) and w.lower() not in _TIME_NOUNS}
 
 
 def _content(word: str) -> bool:

@@ -22,6 +22,7 @@ ECHO = 0.65  # cosine at which another source's sentence echoes this one
 
 def summarize_event(articles: Sequence[Article], *, sentences: int = 4, embedder: str = "auto") -> list[dict]:
     """Up to ``sentences`` cited sentences ({article_id, start, end, text}) in reading order."""
+    from storyline.compare import choose_embedder
     from storyline.compare.vectors import encode
 
     ids = {a.id for a in articles}
@@ -29,7 +30,7 @@ def summarize_event(articles: Sequence[Article], *, sentences: int = 4, embedder
     pool = [s for a in arts for s in article_sentences(a, None, 0)[:PER_ARTICLE]]
     if not pool:
         return []
-    name = embedder if embedder != "auto" else ("minilm" if len(pool) <= 4000 else "static")
+    name = choose_embedder(len(pool), embedder)
     mat = encode(name, [s.text for s in pool])
     centre = mat.mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0

@@ -68,6 +68,7 @@ def day_scores(articles: Sequence[Article], dated: Mapping[str, tuple[list[Sente
 def build_timeline(articles: Sequence[Article], annotations: Mapping[str, Annotations | None] | None = None, *,
                    dates: int = 10, per_date: int = 1, embedder: str = "auto") -> list[TimelineEntry]:
     """The ``dates`` best days of the articles' story, each with up to ``per_date`` sentences, in date order."""
+    from storyline.compare import choose_embedder
     from storyline.compare.vectors import encode
 
     annotations = annotations or {}
@@ -89,7 +90,7 @@ def build_timeline(articles: Sequence[Article], annotations: Mapping[str, Annota
             if day in wanted and s.order < LEAD_SENTENCES + 1 and day not in s.days:
                 candidates[day].append((s, False))
     texts = sorted({s.text for d in chosen for s, _ in candidates[d]})
-    name = embedder if embedder != "auto" else ("minilm" if len(texts) <= MINILM_MAX else "static")
+    name = choose_embedder(len(texts), embedder)
     vec = dict(zip(texts, encode(name, texts))) if texts else {}
     used: set[str] = set()
     out = []
