@@ -79,16 +79,21 @@ def _close(x: float, y: float) -> bool:
 
 
 def _same_time_frame(a: Unit, b: Unit, published: dict[str, str | None]) -> bool:
-    """Counts can change between reports (a death toll rises): compare two figures only when both
-    sentences name the same past period, or the two articles were published within a day."""
-    for ta in a.times:
-        for tb in b.times:
-            if ta.begin and tb.begin and ta.begin <= (tb.until or tb.begin) and tb.begin <= (ta.until or ta.begin):
-                return True
-    pa, pb = published.get(a.article_id), published.get(b.article_id)
-    if pa and pb:
-        return abs((date.fromisoformat(pa) - date.fromisoformat(pb)).days) <= DATE_SLACK_DAYS
-    return False
+    """Counts can change between reports (a death toll rises) and differ between happenings (this
+    quake and the one in February): compare two figures only when the sentences' periods meet. A
+    sentence's period is what its resolved dates say, else its article's publication day."""
+    pa, pb = _periods(a, published), _periods(b, published)
+    if not pa or not pb:
+        return False
+    return any(not _disjoint(x0, x1, y0, y1) for x0, x1 in pa for y0, y1 in pb)
+
+
+def _periods(u: Unit, published: dict[str, str | None]) -> list[tuple[str, str]]:
+    spans = [(t.begin, t.until or t.begin) for t in u.times if t.begin]
+    if spans:
+        return spans
+    day = published.get(u.article_id)
+    return [(day, day)] if day else []
 
 
 def _date_conflict(a: Unit, b: Unit) -> tuple[str, str] | None:
@@ -100,6 +105,8 @@ def _date_conflict(a: Unit, b: Unit) -> tuple[str, str] | None:
                 continue
             if not (a.anchor_words.get(i, set()) & b.anchor_words.get(j, set())):
                 continue  # not visibly the date of the same thing
+            if ta.anchor != "absolute" and tb.anchor != "absolute":
+                continue  # two relative dates ("on Thursday"): the resolution, not the outlets, may differ
             if _disjoint(ta.begin, ta.until or ta.begin, tb.begin, tb.until or tb.begin):
                 return f"{ta.text} ({_span(ta)})", f"{tb.text} ({_span(tb)})"
     return None

@@ -31,7 +31,6 @@ LEAD_SENTENCES = 3
 EXPLICIT_BONUS = 0.05
 REDUNDANT = 0.8  # cosine above which a sentence repeats one already chosen
 BACKGROUND_DAYS = 60  # days before the first article still eligible (a story's origin)
-MINILM_MAX = 4000
 
 
 @dataclass
@@ -79,16 +78,16 @@ def build_timeline(articles: Sequence[Article], annotations: Mapping[str, Annota
         times, offset, day = times_of(a, annotations.get(a.id))
         dated[a.id] = (article_sentences(a, times, offset), day)
     scores = day_scores(articles, dated)
-    chosen = sorted(sorted(scores, key=lambda d: (-scores[d], d))[:dates])
     candidates: dict[str, list[tuple[Sentence, bool]]] = defaultdict(list)
-    wanted = set(chosen)
     for a in articles:
         sents, day = dated[a.id]
         for s in sents:
-            for d in sorted(s.days & wanted):
+            for d in sorted(s.days & scores.keys()):
                 candidates[d].append((s, True))
-            if day in wanted and s.order < LEAD_SENTENCES + 1 and day not in s.days:
+            if day in scores and s.order < LEAD_SENTENCES + 1 and day not in s.days:
                 candidates[day].append((s, False))
+    # the best days that have something to show
+    chosen = sorted(sorted((d for d in scores if candidates.get(d)), key=lambda d: (-scores[d], d))[:dates])
     texts = sorted({s.text for d in chosen for s, _ in candidates[d]})
     name = choose_embedder(len(texts), embedder)
     vec = dict(zip(texts, encode(name, texts))) if texts else {}
@@ -97,7 +96,8 @@ def build_timeline(articles: Sequence[Article], annotations: Mapping[str, Annota
     for d in chosen:
         picked = _pick(candidates[d], vec, per_date, used)
         used.update(s.text for s in picked)
-        out.append(TimelineEntry(d, [s.cite() for s in picked], round(scores[d], 3)))
+        if picked:
+            out.append(TimelineEntry(d, [s.cite() for s in picked], round(scores[d], 3)))
     return out
 
 
