@@ -18,6 +18,7 @@ FIGURE_TOLERANCE = 0.02  # relative difference below which two figures are the s
 DATE_SLACK_DAYS = 1  # reports a day apart about one day are not a contradiction
 POLARITY_SIMILARITY = 0.80
 ACTOR_SIMILARITY = 0.92
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|deny|refused to)\b", re.I)
 
 
@@ -90,6 +91,9 @@ def _same_time_frame(a: Unit, b: Unit, published: dict[str, str | None]) -> bool
 
 def _periods(u: Unit, published: dict[str, str | None]) -> list[tuple[str, str]]:
     spans = [(t.begin, t.until or t.begin) for t in u.times if t.begin]
+    # a bare year the time annotator did not resolve ("in the spring of 2019") still dates the sentence
+    spans += [(f"{y}-01-01", f"{y}-12-31") for y in sorted(set(_YEAR.findall(u.text)))
+              if not any(t.begin and t.begin[:4] == y for t in u.times)]
     if spans:
         return spans
     day = published.get(u.article_id)
