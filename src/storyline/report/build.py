@@ -19,6 +19,7 @@ def build_report(story: StorySet, *, timeline_dates: int | None = None, per_date
     articles = story.articles
     by_id = {a.id: a for a in articles}
     comparison = compare(articles, story.annotations, events=story.events, embedder=embedder)
+    embedder = comparison.embedder  # one model for the whole report, chosen on the story's size
     days = {a.published for a in articles if a.published}
     n_dates = timeline_dates if timeline_dates is not None else max(1, min(12, len(days) or 1))
     timeline = build_timeline(articles, story.annotations, dates=n_dates, per_date=per_date, embedder=embedder)

@@ -89,7 +89,7 @@ def build_timeline(articles: Sequence[Article], annotations: Mapping[str, Annota
     # the best days that have something to show
     chosen = sorted(sorted((d for d in scores if candidates.get(d)), key=lambda d: (-scores[d], d))[:dates])
     texts = sorted({s.text for d in chosen for s, _ in candidates[d]})
-    name = choose_embedder(len(texts), embedder)
+    name = choose_embedder(len(texts) * 3, embedder)  # MiniLM up to ~1,300 candidates (speed)
     vec = dict(zip(texts, encode(name, texts))) if texts else {}
     used: set[str] = set()
     out = []
