@@ -164,6 +164,40 @@ class Storyline:
             replace_times(self.store.conn, ann)
         return ann
 
+    # -- comparison, summaries, timelines and reports (issue 5) ------------------------------------
+
+    def story_set(self, story_id: str | None = None):
+        """A story's articles, events and annotations (every article when ``story_id`` is None)."""
+        from storyline.compare.load import load_story
+
+        return load_story(self.store, story_id)
+
+    def compare(self, story_id: str | None = None, *, embedder: str = "auto"):
+        """Fact by fact: corroborated, contradicted and single-source statements, with their evidence."""
+        from storyline.compare import compare
+
+        s = self.story_set(story_id)
+        return compare(s.articles, s.annotations, events=s.events, embedder=embedder)
+
+    def timeline(self, story_id: str | None = None, *, dates: int = 10, per_date: int = 1) -> list[dict]:
+        """[{"date": "YYYY-MM-DD", "sentences": [{article_id, start, end, text}, ...]}, ...] in date order."""
+        from storyline.summarize import build_timeline
+
+        s = self.story_set(story_id)
+        return [e.as_dict() for e in build_timeline(s.articles, s.annotations, dates=dates, per_date=per_date)]
+
+    def report(self, story_id: str | None = None) -> dict:
+        """The story's report as plain data (schema: docs/report-schema.md)."""
+        from storyline.report import build_report
+
+        return build_report(self.story_set(story_id))
+
+    def report_text(self, story_id: str | None = None, fmt: str = "md") -> str:
+        """The report rendered as ``md``, ``json`` or ``html`` (one self-contained, escaped file)."""
+        from storyline.report import render
+
+        return render(self.report(story_id), fmt)
+
     def close(self) -> None:
         self.store.close()
 

@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-baselines", action="store_true", help="skip TF-IDF, MiniLM and BERTopic baselines")
     evaluate.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     evaluate.set_defaults(handler=cmd_eval)
+
+    _add_report_commands(sub)
     return parser
 
 
@@ -317,6 +319,65 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(results, out, indent=1)
+    return EXIT_OK
+
+
+# -- comparison, summaries and timelines (issue 5) -------------------------------------------------
+
+
+def _add_report_commands(sub) -> None:
+    report = sub.add_parser("report", help="write a story's report: timeline, events, summaries, comparison")
+    report.add_argument("--db", default=DEFAULT_DB)
+    report.add_argument("--story", help="story id (default: every article in the database as one story)")
+    report.add_argument("--format", choices=["md", "json", "html"], default="md")
+    report.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    report.set_defaults(handler=cmd_report)
+
+    timeline = sub.add_parser("timeline", help="print a story's timeline as JSON: dated entries of article sentences")
+    timeline.add_argument("--db", default=DEFAULT_DB)
+    timeline.add_argument("--story", help="story id (default: every article in the database as one timeline)")
+    timeline.add_argument("--dates", type=int, default=10, help="number of dates (default 10)")
+    timeline.add_argument("--per-date", type=int, default=1, help="sentences per date (default 1)")
+    timeline.add_argument("--format", choices=["json"], default="json")
+    timeline.add_argument("--cite", action="store_true", help="sentences as {article_id, start, end, text} objects")
+    timeline.set_defaults(handler=cmd_timeline)
+
+
+def _story_or_usage(args: argparse.Namespace, command: str) -> bool:
+    if args.story is None:
+        return True
+    with storyline.open(args.db, read_only=True) as db:
+        if db.story(args.story) is None:
+            print(f"storyline {command}: no story {args.story!r} in {args.db} (see `storyline stories`)", file=sys.stderr)
+            return False
+    return True
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not _story_or_usage(args, "report"):
+        return EXIT_USAGE
+    with storyline.open(args.db, read_only=True) as db:
+        text = db.report_text(args.story, args.format)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+        print(f"report written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    if args.dates < 1 or args.per_date < 1:
+        print("storyline timeline: --dates and --per-date must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if not _story_or_usage(args, "timeline"):
+        return EXIT_USAGE
+    with storyline.open(args.db, read_only=True) as db:
+        entries = db.timeline(args.story, dates=args.dates, per_date=args.per_date)
+    if not args.cite:
+        entries = [{"date": e["date"], "sentences": [s["text"] for s in e["sentences"]]} for e in entries]
+    print(json.dumps(entries, ensure_ascii=False, indent=1))
     return EXIT_OK
 
 

@@ -1,0 +1,30 @@
+"""Sentence vectors shared by comparison and summaries, computed once per text per process.
+
+A report embeds the same sentences for the fact table, the event summaries and the timeline; this
+cache keeps that to one model pass per distinct sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+_CACHE: dict[tuple[str, str], np.ndarray] = {}
+_MAX = 300_000
+
+
+def encode(embedder: str, texts: Sequence[str]) -> np.ndarray:
+    """Unit-length vectors for ``texts`` with the named storyline.embed model."""
+    from storyline.embed import get_embedder
+
+    model = get_embedder(embedder)
+    todo = sorted({t for t in texts if (embedder, t) not in _CACHE})
+    if todo:
+        if len(_CACHE) + len(todo) > _MAX:
+            _CACHE.clear()
+        for text, vec in zip(todo, model.encode(todo)):
+            _CACHE[(embedder, text)] = vec
+    if not texts:
+        return np.zeros((0, model.dim), dtype=np.float32)
+    return np.stack([_CACHE[(embedder, t)] for t in texts])
