@@ -16,6 +16,7 @@ The idle phase is the baseline; the target is p95 < 200 ms for article and searc
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -127,22 +128,30 @@ def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float,
     budget = iter(range(max_requests))
     deadline = time.perf_counter() + seconds
 
+    host, port = base.removeprefix("http://").split(":")
+
     def client(seed: int) -> None:
+        # stdlib keep-alive connection: a light client leaves the CPU to the server being measured
         plan = request_plan(ids, total, seed)
-        with httpx.Client(base_url=base, timeout=30) as http:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
             while time.perf_counter() < deadline:
                 with lock:
                     if next(budget, None) is None:
                         return
                 kind, path = next(plan)
                 start = time.perf_counter()
-                response = http.get(path)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
                 elapsed = (time.perf_counter() - start) * 1000
                 with lock:
-                    if response.status_code == 200:
+                    if response.status == 200:
                         latencies[kind].append(elapsed)
                     else:
-                        errors.append(f"{response.status_code} {path}")
+                        errors.append(f"{response.status} {path}")
+        finally:
+            conn.close()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
@@ -171,7 +180,8 @@ def report(phases: dict[str, dict]) -> None:
                 [v for vs in result["latencies"].values() for v in vs] if kind == "all" else result["latencies"][kind]
             )
             rate = len(values) / result["seconds"]
-            row += f"{rate:>16.1f} {percentile(values, 50):>6.0f} {percentile(values, 95):>5.0f} {percentile(values, 99):>6.0f}"
+            p50, p95, p99 = (percentile(values, p) for p in (50, 95, 99))
+            row += f"{rate:>16.1f} {p50:>6.0f} {p95:>5.0f} {p99:>6.0f}"
         print(row)
     for name in names:
         errors = phases[name]["errors"]
@@ -185,6 +195,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
+    parser.add_argument("--server-workers", type=int, default=1, help="storyline serve --workers")
     parser.add_argument("--live", type=int, default=400, help="articles the concurrent ingest writes")
     args = parser.parse_args()
 
@@ -193,6 +204,9 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
     shutil.copy(base_db, work)
+    import storyline
+
+    storyline.open(work).close()  # brings a store built by an older schema up to date
     ids = sample_ids(work, 2000)
     from storyline.store import Store
 
@@ -201,7 +215,8 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(work), "--port", str(port)],
+        [sys.executable, "-m", "storyline.cli", "serve", "--db", str(work), "--port", str(port),
+         "--workers", str(args.server_workers)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -213,8 +228,9 @@ def main() -> int:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        print(f"store: {total} articles; {args.clients} clients, {args.seconds:.0f} s per phase; "
-              f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"store: {total} articles; server workers: {args.server_workers}; {args.clients} clients, "
+              f"{args.seconds:.0f} s per phase; cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}",
+              flush=True)
         phases = {"idle": load(base, ids, total, clients=args.clients, seconds=args.seconds,
                                max_requests=args.max_requests)}
         batch = live_batch(args.live)

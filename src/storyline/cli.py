@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -66,8 +67,11 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="browse the database in a web browser (read-only; HTTP API under /api/)")
     serve.add_argument("--db", default=DEFAULT_DB)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default 1; each reads on its own)")
     serve.set_defaults(handler=cmd_serve)
 
     entities = sub.add_parser("entities", help="list canonical entities with mention counts and stories")
@@ -199,12 +203,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"storyline serve: --port {args.port}: not a TCP port (1-65535)", file=sys.stderr)
         return EXIT_USAGE
+    if args.workers < 1:
+        print(f"storyline serve: --workers {args.workers}: must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if os.path.isfile(args.db):
+        try:  # a file from an older Storyline gets its schema upgraded once; the server itself only reads
+            storyline.open(args.db).close()
+        except StoreError:
+            pass  # e.g. a read-only file: create_app says what is wrong, if anything
     app = create_app(args.db)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"storyline serve: listening on {args.host}: other machines can read this database", file=sys.stderr)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving {args.db} (read-only) at http://{shown}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    else:  # worker processes import the app by name and find the database in the environment
+        os.environ["STORYLINE_DB"] = os.path.abspath(args.db)
+        uvicorn.run("storyline.web.app:app_from_environment", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level="warning")
     return EXIT_OK
 
 

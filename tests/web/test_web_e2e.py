@@ -87,6 +87,8 @@ def test_home_lists_outlets_and_latest_articles(page, base_url):
     latest = page.locator("section.latest ol.articles li")
     assert latest.count() == 9
     assert page.locator("table.outlets-table").get_by_role("link", name="Outlet B").count() == 1
+    assert page.locator("figure.timeline svg rect.bar").count() == 7  # one per dated day with articles
+    assert page.locator("figure.timeline svg").bounding_box()["width"] > 800
     # the stylesheet is served by the app and applied (not the browser's default serif body)
     assert "serif" not in page.evaluate("getComputedStyle(document.body).fontFamily").replace("sans-serif", "")
     _shot(page, "home")

@@ -13,6 +13,16 @@ def test_home_says_there_are_no_stories_and_shows_what_the_store_has(client):
     assert "Talks resume in Brussels" in html and 'href="/articles?source=Outlet+B"' in html
 
 
+def test_home_and_list_plot_articles_by_date_as_svg(client):
+    html = client.get("/").text
+    assert re.search(r'<figure class="timeline">\s*<svg viewBox="0 0 1000 120" role="img"', html)
+    assert "<title>2023-01-24: 1 article</title>" in html and "<title>2023-01-21: 0 articles</title>" not in html
+    assert "7 dated articles per day" in html  # seeds 000 and 003 are undated
+    outlet_b = client.get("/articles", params={"source": "Outlet B"}).text
+    assert "These articles by publication date: 2 dated articles per day" in outlet_b
+    assert "<svg" not in client.get("/articles", params={"source": "Outlet C"}).text  # one day: no plot
+
+
 def test_articles_page_filters_and_hides_duplicates(client):
     html = client.get("/articles", params={"source": "Outlet B", "duplicates": "no"}).text
     assert "Talks resume in Brussels" in html and "convoy-copy" not in html and "1 article," in html
@@ -86,7 +96,8 @@ def test_hostile_article_renders_as_text(client):
     html = _main(response.text)
     for tag in _tags(response.text):
         assert not re.search(r"onerror|javascript:|^<(script|img|b)\b", tag, re.I), tag
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Corridor &lt;img src=x onerror=alert(&#39;t&#39;)&gt;" in html
+    title = "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Corridor &lt;img src=x onerror=alert(&#39;t&#39;)&gt;"
+    assert f'<h1 class="headline">{title}</h1>' in html
     assert "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in html
     assert "&lt;a href=&#34;javascript:alert(&#39;a&#39;)&#34;&gt;click here&lt;/a&gt;" in html
     assert '<code class="url">javascript:alert(&#39;url&#39;)</code>' in html  # shown, not linked
@@ -110,3 +121,17 @@ def test_hostile_url_stays_inside_the_href_attribute(client):
 def test_hostile_search_query_is_escaped(client):
     html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_empty_database_says_how_to_fill_it(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.store import Store
+    from storyline.web import create_app
+
+    Store(tmp_path / "empty.db").close()
+    with TestClient(create_app(tmp_path / "empty.db")) as empty:
+        html = empty.get("/").text
+        assert "This database is empty." in html and "storyline run INPUTS --db FILE" in html
+        assert "No articles match these filters." in empty.get("/articles").text
+        assert empty.get("/api/articles").json()["total"] == 0 and empty.get("/api/sources").json() == []

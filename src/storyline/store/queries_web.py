@@ -71,6 +71,17 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, *, limit: in
     return {"total": total, "limit": limit, "offset": offset, "items": [_list_item(r) for r in rows]}
 
 
+def publication_counts(conn: sqlite3.Connection, filters: ArticleFilter) -> list[tuple[str, int]]:
+    """How many of the filtered articles were published on each date, oldest first (undated left out)."""
+    where, params = filters.where()
+    where = (where + " AND" if where else " WHERE") + " a.published IS NOT NULL"
+    rows = conn.execute(
+        f"SELECT a.published AS day, count(*) AS n FROM articles a{where} GROUP BY a.published ORDER BY a.published",
+        params,
+    ).fetchall()
+    return [(r["day"], r["n"]) for r in rows]
+
+
 def article_detail(conn: sqlite3.Connection, article_id: str) -> dict | None:
     """One article with everything a reader may want: text, cleaning notes, duplicate links."""
     row = conn.execute(
@@ -118,12 +129,14 @@ def _brief(row: sqlite3.Row) -> dict:
     return {"id": row["article_id"], "title": row["title"], "source": row["source"], "published": row["published"]}
 
 
-def list_sources(conn: sqlite3.Connection) -> list[dict]:
-    """Every outlet with its article counts and date range; articles without a source are one row (None)."""
+def list_sources(conn: sqlite3.Connection, *, limit: int = -1) -> list[dict]:
+    """Outlets with their article counts and date range, biggest first; articles without a source
+    are one row (None). ``limit`` -1 means all."""
     rows = conn.execute(
         "SELECT source, count(*) AS articles, sum(duplicate_of IS NOT NULL) AS duplicates, "
         "min(published) AS first_published, max(published) AS last_published "
-        "FROM articles GROUP BY source ORDER BY articles DESC, source IS NULL, source"
+        "FROM articles GROUP BY source ORDER BY articles DESC, source IS NULL, source LIMIT ?",
+        (limit,),
     ).fetchall()
     return [
         {
@@ -153,10 +166,12 @@ def store_stats(conn: sqlite3.Connection) -> dict:
 
 
 def search_articles(conn: sqlite3.Connection, query: str, *, limit: int, offset: int) -> dict:
-    """Full-text search with snippets, best match first (ties by id), paged.
+    """Full-text search with snippets, best match first (ties in storage order), paged.
 
-    Same FTS5 index and query quoting as ``Store.search``; the snippet marks matches with
-    ``MATCH_START``/``MATCH_END`` instead of brackets so that brackets in the text stay text.
+    Same FTS5 index, weights and query quoting as ``Store.search``. Two steps keep it fast on a big
+    store: rank every match on the index alone, then build snippets and read article rows only for
+    the page shown. Snippets mark matches with ``MATCH_START``/``MATCH_END`` instead of brackets, so
+    brackets in the text stay text.
     """
     match = fts_query(query)
     if not match:
@@ -166,8 +181,11 @@ def search_articles(conn: sqlite3.Connection, query: str, *, limit: int, offset:
         "SELECT a.article_id, a.title, a.source, a.published, a.duplicate_of, a.duplicate_kind, "
         "snippet(articles_fts, 1, ?, ?, ' … ', 16) AS snippet, bm25(articles_fts, 5.0, 1.0) AS score "
         "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-        "WHERE articles_fts MATCH ? ORDER BY score, a.article_id LIMIT ? OFFSET ?",
-        (MATCH_START, MATCH_END, match, limit, offset),
+        "WHERE articles_fts MATCH ? AND articles_fts.rowid IN ("
+        "  SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+        "  ORDER BY bm25(articles_fts, 5.0, 1.0), rowid LIMIT ? OFFSET ?) "
+        "ORDER BY score, articles_fts.rowid",
+        (MATCH_START, MATCH_END, match, match, limit, offset),
     ).fetchall()
     items = [
         {

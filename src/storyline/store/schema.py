@@ -87,7 +87,12 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL
     );
     """,
-    # 2: grouping: events and stories with their running profiles, each article's place and why.
+    # 2 (web): outlet summaries (counts, date range, duplicates per outlet) read from an index instead
+    # of every article row; the web home and article list pages ask for them on each view.
+    """
+    CREATE INDEX articles_by_source_published ON articles(source, published, duplicate_of);
+    """,
+    # 3: grouping: events and stories with their running profiles, each article's place and why.
     """
     CREATE TABLE stories (
         story_id     TEXT PRIMARY KEY,       -- "s-" + the id of the article that opened it

@@ -7,20 +7,21 @@ Content-Security-Policy forbids inline scripts and any other origin.
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import storyline
-from storyline.web import api, pages
 from storyline.store import StoreError
+from storyline.web import api, pages
 from storyline.web.readers import Readers
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +68,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for uvicorn worker processes (``storyline serve --workers N``): the path is in STORYLINE_DB."""
+    return create_app(os.environ["STORYLINE_DB"])
 
 
 def _templates() -> Jinja2Templates:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from storyline.store import fts_query
 from storyline.store import queries_web as queries
 from storyline.web.params import ArticleId, DateParam, ListParams, Offset, Source
+from storyline.web.plots import timeline_bars
 from storyline.web.render import page_url, pager, paragraphs, safe_link
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -35,8 +36,9 @@ def home(request: Request):
         "home.html",
         stats=queries.store_stats(conn),
         stories=queries.story_list(conn, limit=PAGE_SIZE, offset=0),
-        sources=queries.list_sources(conn)[:30],
+        sources=queries.list_sources(conn, limit=30),
         recent=queries.list_articles(conn, queries.ArticleFilter(), limit=15, offset=0)["items"],
+        plot=timeline_bars(queries.publication_counts(conn, queries.ArticleFilter())),
     )
 
 
@@ -60,7 +62,8 @@ def articles(
         page=page,
         form=form,
         pager=pager("/articles", form, total=page["total"], limit=PAGE_SIZE, offset=offset),
-        sources=queries.list_sources(conn)[:300],
+        sources=queries.list_sources(conn, limit=300),
+        plot=timeline_bars(queries.publication_counts(conn, params.filters)),
     )
 
 
