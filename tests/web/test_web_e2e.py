@@ -137,7 +137,8 @@ def test_hostile_article_shows_script_as_text_and_runs_nothing(page, base_url):
     assert headline == "<script>alert('title')</script> Corridor <img src=x onerror=alert('t')>"
     body = page.locator(".body").inner_text()
     assert "<script>alert('body')</script>" in body and "<img src=x onerror=alert('img')>" in body
-    assert page.locator("main script, main img, .body a").count() == 0
+    assert page.locator("main script, main img, .body a:not(.entity)").count() == 0
+    assert all(h.startswith("/entities/") for h in page.locator(".body a").evaluate_all("els => els.map(e => e.getAttribute(\"href\"))"))
     assert page.locator(".original a").count() == 0  # javascript: URL is not a link
     assert page.locator(".original code").inner_text() == "javascript:alert('url')"
     assert page.dialogs == [] and page.console_errors == []  # nothing ran, nothing was even blocked
