@@ -171,6 +171,8 @@ def test_event_page_sets_outlets_side_by_side(client):
     assert '<div class="side-by-side" id="outlets">' in html
     assert html.count('<section class="outlet-column">') == 2
     assert f'href="/stories/{LACHIN}"' in html
+    seeds = client.get(f"/events/{SEED_EVENT}").text  # no named outlet: each article stands alone
+    assert seeds.count('<section class="outlet-column">') == 3
 
 
 def test_article_page_marks_annotations_and_links_its_event_and_story(client):

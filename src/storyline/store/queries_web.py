@@ -359,9 +359,11 @@ def event_detail(conn: sqlite3.Connection, event_id: str) -> dict | None:
     if row is None:
         return None
     articles = _group_articles(conn, "event_id", event_id, with_text=True)
-    by_outlet: dict[str | None, list[dict]] = {}
+    # An article without a named outlet is a source of its own (as the comparison counts it).
+    by_outlet: dict[tuple, list[dict]] = {}
     for a in articles:
-        by_outlet.setdefault(a["source"], []).append(a)
+        key = (0, a["source"]) if a["source"] is not None else (1, a["id"])
+        by_outlet.setdefault(key, []).append(a)
     return {
         "id": row["event_id"],
         "story": row["story_id"],
@@ -369,8 +371,7 @@ def event_detail(conn: sqlite3.Connection, event_id: str) -> dict | None:
         "first_published": row["first_published"],
         "last_published": row["last_published"],
         "articles": row["articles"],
-        "outlets": [{"source": s, "articles": items} for s, items in
-                    sorted(by_outlet.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))],
+        "outlets": [{"source": items[0]["source"], "articles": items} for _, items in sorted(by_outlet.items())],
     }
 
 
