@@ -475,7 +475,8 @@ def entity_detail(conn: sqlite3.Connection, entity_id: str) -> dict | None:
     events = conn.execute(
         "SELECT e.event_id, e.story_id, e.first_published, e.last_published, e.articles, "
         "(SELECT a.title FROM article_groups g JOIN articles a ON a.article_id = g.article_id "
-        " WHERE g.event_id = e.event_id ORDER BY g.seq LIMIT 1) AS title "
+        " WHERE g.event_id = e.event_id AND a.title IS NOT NULL "
+        " ORDER BY a.published IS NULL, a.published, g.seq LIMIT 1) AS title "
         f"FROM events e WHERE e.event_id IN (SELECT g.event_id FROM article_groups g WHERE g.article_id IN {mentioned}) "
         "ORDER BY e.first_published IS NULL, e.first_published DESC, e.event_id LIMIT 200",
         (entity_id, entity_id),
