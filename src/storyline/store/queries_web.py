@@ -292,9 +292,11 @@ def story_list(conn: sqlite3.Connection, filters: StoryFilter = StoryFilter(), *
     counts of events, articles and outlets; the title is that of the article that opened it."""
     where, params = filters.where()
     total = conn.execute(f"SELECT count(*) FROM stories s{where}", params).fetchone()[0]
+    order = "ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC, s.story_id"
+    # pick the page's ids first, so the per-story counts are computed for the page only
     rows = conn.execute(
-        f"SELECT {_STORY_COLUMNS} FROM stories s{where} "
-        "ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC, s.story_id LIMIT ? OFFSET ?",
+        f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.story_id IN "
+        f"(SELECT s.story_id FROM stories s{where} {order} LIMIT ? OFFSET ?) {order}",
         (*params, limit, offset),
     ).fetchall()
     return {"total": total, "limit": limit, "offset": offset, "items": [_story_item(r) for r in rows]}
@@ -447,11 +449,13 @@ def entity_list(conn: sqlite3.Connection, *, q: str | None, kind: str | None, li
         params.append(kind)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     total = conn.execute(f"SELECT count(*) FROM entities e{where}", params).fetchone()[0]
+    # one pass over the mentions (a mention counts for its entity and for whom it acts as)
     rows = conn.execute(
-        f"SELECT e.entity_id, e.kind, e.name, "
-        f"(SELECT count(*) FROM mentions m WHERE m.entity_id = e.entity_id) + "
-        f"(SELECT count(*) FROM mentions m WHERE m.acts_as = e.entity_id AND m.entity_id IS NOT e.entity_id) AS mentions "
-        f"FROM entities e{where} ORDER BY mentions DESC, e.entity_id LIMIT ? OFFSET ?",
+        "WITH counts AS (SELECT eid, count(*) AS n FROM ("
+        "  SELECT entity_id AS eid FROM mentions WHERE entity_id IS NOT NULL UNION ALL "
+        "  SELECT acts_as FROM mentions WHERE acts_as IS NOT NULL AND acts_as IS NOT entity_id) GROUP BY eid) "
+        f"SELECT e.entity_id, e.kind, e.name, coalesce(c.n, 0) AS mentions FROM entities e "
+        f"LEFT JOIN counts c ON c.eid = e.entity_id{where} ORDER BY mentions DESC, e.entity_id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     ).fetchall()
     items = [{"id": r["entity_id"], "kind": r["kind"], "name": r["name"], "mentions": r["mentions"]} for r in rows]
