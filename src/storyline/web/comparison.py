@@ -8,6 +8,7 @@ after pieces from the article text so the page can escape each piece and mark th
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 
@@ -15,6 +16,7 @@ from storyline.store import Store
 
 CONTEXT_CHARS = 160  # text shown either side of an evidence sentence
 CACHED_STORIES = 32
+log = logging.getLogger(__name__)
 
 
 class StoryReports:
@@ -25,7 +27,16 @@ class StoryReports:
         self._cache: OrderedDict[tuple[str, int], dict] = OrderedDict()
         self._lock = threading.Lock()  # one computation at a time: the models are shared and CPU-bound
 
-    def get(self, story_id: str, last_seq: int) -> dict:
+    def get(self, story_id: str, last_seq: int) -> dict | None:
+        """The story's report data, or ``None`` (logged) when the comparison fails: the rest of the
+        story page still shows."""
+        try:
+            return self._get(story_id, last_seq)
+        except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
+            log.exception("comparison of story %r failed", story_id)
+            return None
+
+    def _get(self, story_id: str, last_seq: int) -> dict:
         key = (story_id, last_seq)
         with self._lock:
             if key in self._cache:
