@@ -384,7 +384,13 @@ def article_place(conn: sqlite3.Connection, article_id: str) -> dict | None:
     ).fetchone()
     if row is None:
         return None
-    return {"event": row["event_id"], "story": row["story_id"], "probability": row["probability"]}
+    titles = "(SELECT a.title FROM article_groups g JOIN articles a ON a.article_id = g.article_id WHERE g.{} = ? {} LIMIT 1)"
+    event_title = conn.execute(
+        "SELECT " + titles.format("event_id", "AND a.title IS NOT NULL ORDER BY a.published IS NULL, a.published, g.seq"),
+        (row["event_id"],)).fetchone()[0]
+    story_title = conn.execute("SELECT " + titles.format("story_id", "ORDER BY g.seq"), (row["story_id"],)).fetchone()[0]
+    return {"event": row["event_id"], "story": row["story_id"], "probability": row["probability"],
+            "event_title": event_title, "story_title": story_title}
 
 
 MARK_KINDS = ("person", "org", "place", "time", "figure", "quote")
