@@ -83,7 +83,7 @@ def _shot(page, name: str) -> None:
 def test_home_lists_outlets_and_latest_articles(page, base_url):
     page.goto(base_url + "/")
     assert page.title() == "Stories · Storyline"
-    assert "No stories yet." in page.locator("#no-stories").inner_text()
+    assert page.locator("#stories tbody tr").count() == 2
     latest = page.locator("section.latest ol.articles li")
     assert latest.count() == 9
     assert page.locator("table.outlets-table").get_by_role("link", name="Outlet B").count() == 1
@@ -137,7 +137,8 @@ def test_hostile_article_shows_script_as_text_and_runs_nothing(page, base_url):
     assert headline == "<script>alert('title')</script> Corridor <img src=x onerror=alert('t')>"
     body = page.locator(".body").inner_text()
     assert "<script>alert('body')</script>" in body and "<img src=x onerror=alert('img')>" in body
-    assert page.locator("main script, main img, .body a").count() == 0
+    assert page.locator("main script, main img, .body a:not(.entity)").count() == 0
+    assert all(h.startswith("/entities/") for h in page.locator(".body a").evaluate_all("els => els.map(e => e.getAttribute(\"href\"))"))
     assert page.locator(".original a").count() == 0  # javascript: URL is not a link
     assert page.locator(".original code").inner_text() == "javascript:alert('url')"
     assert page.dialogs == [] and page.console_errors == []  # nothing ran, nothing was even blocked
@@ -150,3 +151,47 @@ def test_hostile_search_snippet_runs_nothing(page, base_url):
     assert "</mark><script>alert('mark')</script>" in page.locator(".snippet").inner_text()
     assert page.locator("ol.hits mark").all_inner_texts() == ["brackets"]
     assert page.dialogs == []
+
+
+def test_story_page_events_timeline_comparison_and_click_through(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#stories").get_by_role("link", name="Lachin Corridor", exact=False).first.click()
+    page.wait_for_url("**/stories/s-000_194ea5a329165da9")
+    events = page.locator("#events > li.event")
+    assert events.count() == 4
+    titles = events.locator("h3").all_inner_texts()
+    assert "Convoy crosses the corridor" in titles and "Talks resume in Brussels" in titles
+    plot = page.locator("#story-timeline svg")
+    assert plot.bounding_box()["width"] > 800 and plot.locator("rect").count() == 6
+    assert plot.locator("text.mid").all_text_contents() == ["1", "2", "3", "4"]
+    contradicted = page.locator("#facts-contradicted")
+    assert "7,000 people" in contradicted.inner_text() and "more than 6,500 people" in contradicted.inner_text()
+    assert contradicted.locator("mark.m-evidence").count() >= 2
+    assert page.dialogs == []  # the hostile event in this story runs nothing
+    _shot(page, "story")
+
+    events.nth(1).locator("h3 a").click()
+    page.wait_for_url("**/events/e-000_194ea5a329165da9")
+    assert page.locator("#outlets .outlet-column article").count() == 3
+    _shot(page, "event")
+
+    page.locator("#outlets").get_by_role("link", name="U.S. Urges Azerbaijan To Reopen Lachin Corridor With Armenia").click()
+    page.wait_for_url("**/articles/002_a3294b9df3b941d9")
+    assert page.locator(".body mark.m-person").count() > 0 and page.locator(".body mark.m-figure").count() > 0
+    assert page.locator("#grouping a").count() == 2
+    _shot(page, "article-marked")
+
+    page.locator(".body a.entity", has_text="Blinken").first.click()
+    page.wait_for_url("**/entities/person:antony-blinken")
+    assert page.locator("h1").inner_text() == "Antony Blinken"
+    assert page.locator("#entity-quotes blockquote").count() > 0
+    _shot(page, "entity")
+
+
+def test_story_filters_in_the_browser(page, base_url):
+    page.goto(base_url + "/")
+    page.locator("#story-filters select[name=source]").select_option("Outlet B")
+    page.locator("#story-filters button").click()
+    page.wait_for_load_state()
+    assert page.locator("#stories tbody tr").count() == 1
+    _shot(page, "home-filtered")

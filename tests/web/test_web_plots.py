@@ -28,3 +28,21 @@ def test_nothing_dated_gives_no_plot():
     assert timeline_bars([]) is None
     assert timeline_bars([("not a date", 3)]) is None
     assert timeline_bars([("2023-01-20", 5)]) is None  # a single period is a count, not a timeline
+
+
+def test_story_timeline_places_events_by_date_and_stacks_outlets():
+    from storyline.web.plots import story_timeline
+
+    events = [
+        {"id": "e-1", "first_published": "2023-01-01", "outlets": [{"source": "A", "articles": 2}]},
+        {"id": "e-2", "first_published": None, "outlets": [{"source": "B", "articles": 1}]},
+        {"id": "e-3", "first_published": "2023-01-11", "outlets": [{"source": "A", "articles": 1},
+                                                                   {"source": "B", "articles": 1}]},
+    ]
+    plot = story_timeline(events, ["A", "B"])
+    assert [c["number"] for c in plot["columns"]] == [1, 3] and plot["undated"] == 1
+    first, last = plot["columns"]
+    assert first["x"] < last["x"] and (plot["first"], plot["last"]) == ("2023-01-01", "2023-01-11")
+    assert [s["colour"] for s in last["segments"]] == [0, 1]
+    assert sum(s["height"] for s in last["segments"]) == first["segments"][0]["height"]  # both hold 2
+    assert story_timeline([events[1]], ["B"]) is None

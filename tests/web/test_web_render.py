@@ -57,3 +57,17 @@ def test_pager_links_keep_the_filters():
     assert p["prev"] == "/articles?source=Outlet+A" and p["next"] == "/articles?source=Outlet+A&offset=50"
     last = pager("/search", {"q": "a&b"}, total=60, limit=25, offset=50)
     assert last["next"] is None and last["prev"] == "/search?q=a%26b&offset=25"
+
+
+def test_marked_paragraphs_cut_at_every_mark_edge_and_keep_the_text():
+    from storyline.web.render import marked_paragraphs
+
+    text = "Bob said <b>hi</b>.\n\nNext para\nline two"
+    marks = [{"start": 0, "end": 19, "kind": "quote", "label": "quote by Bob", "entity": "person:bob"},
+             {"start": 0, "end": 3, "kind": "person", "label": "Bob", "entity": "person:bob"}]
+    first, second = marked_paragraphs(text, marks)
+    assert "".join(p["text"] for p in first) == "Bob said <b>hi</b>."
+    assert first[0] == {"text": "Bob", "kinds": ["person", "quote"], "labels": ["quote by Bob", "Bob"],
+                        "entity": "person:bob"}
+    assert first[1]["kinds"] == ["quote"] and first[1]["entity"] is None  # a quote links no entity
+    assert second == [{"text": "Next para\nline two", "kinds": [], "labels": [], "entity": None}]

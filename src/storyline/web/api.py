@@ -16,7 +16,10 @@ from fastapi.responses import JSONResponse
 from storyline.store import fts_query
 from storyline.store import queries_web as queries
 from storyline.web import schemas
-from storyline.web.params import ArticleId, BadParameter, DateParam, Limit, ListParams, Offset, SearchText, Source
+from storyline.web.params import (
+    ArticleId, BadParameter, DateParam, EntityId, EntityParam, GroupId, Limit, ListParams, Offset, SearchText, Source,
+    StoryParams, StoryText,
+)
 from storyline.web.render import page_url
 
 router = APIRouter(prefix="/api", responses={422: {"model": schemas.Error, "description": "bad parameter"}})
@@ -73,3 +76,78 @@ def search(request: Request, q: SearchText, limit: Limit = 20, offset: Offset = 
 @router.get("/sources", response_model=list[schemas.Source], summary="Outlets with their article counts")
 def sources(request: Request):
     return JSONResponse(queries.list_sources(request.app.state.readers.conn()))
+
+
+@router.get("/stories", response_model=schemas.StoryPage, summary="List stories, latest activity first")
+def stories(
+    request: Request,
+    q: StoryText = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+    source: Source = None,
+    entity: EntityParam = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
+    params = StoryParams.parse(q, date_from, date_to, source, entity)
+    page = queries.story_list(request.app.state.readers.conn(), params.filters, limit=limit, offset=offset)
+    return JSONResponse({**page, "next": _next(request, page)})
+
+
+@router.get(
+    "/stories/{story_id:path}",
+    response_model=schemas.StoryDetail,
+    summary="One story: events with articles per outlet, summaries and the comparison of outlets",
+    responses={404: {"model": schemas.Error, "description": "no story with this id"}},
+)
+def story(
+    request: Request,
+    story_id: GroupId,
+    compare: Annotated[bool, Query(description="include the comparison and event summaries (slow the first time)")]
+    = True,
+):
+    from storyline.web.pages import story_report
+
+    found = queries.story_detail(request.app.state.readers.conn(), story_id)
+    if found is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    found["comparison"] = story_report(request, found) if compare else None
+    return JSONResponse(found)
+
+
+@router.get(
+    "/events/{event_id:path}",
+    response_model=schemas.EventDetail,
+    summary="One event with its articles grouped by outlet",
+    responses={404: {"model": schemas.Error, "description": "no event with this id"}},
+)
+def event(request: Request, event_id: GroupId):
+    found = queries.event_detail(request.app.state.readers.conn(), event_id)
+    if found is None:
+        raise HTTPException(404, f"no event with id {event_id!r}")
+    return JSONResponse(found)
+
+
+@router.get("/entities", response_model=schemas.EntityPage, summary="List entities, most mentioned first")
+def entities(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=200, description="part of the name or id")] = None,
+    kind: Annotated[str | None, Query(pattern="^(person|org|place)$", description="person | org | place")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+):
+    page = queries.entity_list(request.app.state.readers.conn(), q=q or None, kind=kind, limit=limit, offset=offset)
+    return JSONResponse({**page, "next": _next(request, page)})
+
+
+@router.get(
+    "/entities/{entity_id:path}",
+    response_model=schemas.EntityDetail,
+    summary="One entity: stories and events it appears in, its quotes",
+    responses={404: {"model": schemas.Error, "description": "no entity with this id"}},
+)
+def entity(request: Request, entity_id: EntityId):
+    found = queries.entity_detail(request.app.state.readers.conn(), entity_id)
+    if found is None:
+        raise HTTPException(404, f"no entity with id {entity_id!r}")
+    return JSONResponse(found)

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import storyline
 from storyline.store import StoreError
 from storyline.web import api, pages
+from storyline.web.comparison import StoryReports
 from storyline.web.readers import Readers
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +60,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.state.readers = readers
     app.state.templates = _templates()
     app.state.db_name = Path(db_path).name
+    app.state.story_reports = StoryReports(db_path)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -85,6 +87,9 @@ def _templates() -> Jinja2Templates:
         article_url=pages.url_for_article,
         api_article_url=pages.url_for_api_article,
         source_url=pages.url_for_source,
+        story_url=pages.url_for_story,
+        event_url=pages.url_for_event,
+        entity_url=pages.url_for_entity,
         version=storyline.__version__,
     )
     return Jinja2Templates(env=env)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import HTTPException, Path, Query
 
-from storyline.store.queries_web import ArticleFilter
+from storyline.store.queries_web import ArticleFilter, StoryFilter
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
@@ -66,3 +66,32 @@ class ListParams:
             raise BadParameter("date_from", f"{start} is after date_to {end}")
         source = source if source and source.strip() else None
         return cls(ArticleFilter(source=source, date_from=start, date_to=end, include_duplicates=include_duplicates))
+
+
+# Story and event ids are "s-"/"e-" + an article id; entity ids are "kind:slug".
+GroupId = Annotated[
+    str, Path(min_length=3, max_length=520, pattern=r"^[se]-[^\x00-\x1f\x7f]+$", description="story or event id")
+]
+EntityId = Annotated[
+    str, Path(min_length=3, max_length=300, pattern=r"^[a-z]+:[^\x00-\x1f\x7f]+$", description="entity id")
+]
+EntityParam = Annotated[str | None, Query(max_length=300, description="only stories mentioning this entity id")]
+StoryText = Annotated[str | None, Query(max_length=500, description="words the story's articles contain")]
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """The filters of the story list, checked."""
+
+    filters: StoryFilter
+
+    @classmethod
+    def parse(cls, q, date_from, date_to, source, entity):
+        start, end = parse_date("date_from", date_from), parse_date("date_to", date_to)
+        if start and end and start > end:
+            raise BadParameter("date_from", f"{start} is after date_to {end}")
+
+        def blank(v):
+            return v.strip() if v and v.strip() else None
+
+        return cls(StoryFilter(q=blank(q), date_from=start, date_to=end, source=blank(source), entity=blank(entity)))

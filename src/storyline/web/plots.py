@@ -84,3 +84,47 @@ def timeline_bars(counts: list[tuple[str, int]]) -> dict | None:
         "width": WIDTH, "height": HEIGHT, "axis_y": HEIGHT - 4, "bars": bars, "unit": unit, "peak": peak,
         "first": buckets[0].isoformat(), "last": last.isoformat(), "total": sum(per_bucket.values()),
     }
+
+
+OUTLET_COLOURS = 8  # stylesheet classes o0..o7; more outlets reuse them (the legend names each)
+STORY_HEIGHT, STORY_TOP, STORY_AXIS = 170, 22, 20
+
+
+def story_timeline(events: list[dict], outlets: list[str | None]) -> dict | None:
+    """A story's events on a date axis: one column per event at its first date, stacked by outlet
+    (``outlets`` in legend order), numbered as in the event list; ``None`` when no event is dated."""
+    dated = []
+    for number, ev in enumerate(events, start=1):
+        try:
+            dated.append((number, date.fromisoformat(ev["first_published"] or ""), ev))
+        except ValueError:
+            continue
+    if not dated:
+        return None
+    first = min(d for _, d, _ in dated)
+    last = max(d for _, d, _ in dated)
+    span = max((last - first).days, 1)
+    colour = {o: i % OUTLET_COLOURS for i, o in enumerate(outlets)}
+    peak = max(sum(o["articles"] for o in ev["outlets"]) for _, _, ev in dated)
+    plot_height = STORY_HEIGHT - STORY_TOP - STORY_AXIS
+    margin = 40
+    width = min(36.0, (WIDTH - 2 * margin) / max(len(dated), 1) * 0.8)
+    columns = []
+    for number, day, ev in dated:
+        centre = margin + (WIDTH - 2 * margin) * ((day - first).days / span if first != last else 0.5)
+        y = STORY_TOP + plot_height
+        segments = []
+        for o in ev["outlets"]:
+            h = round(plot_height * o["articles"] / peak, 1)
+            y -= h
+            segments.append({"y": round(y, 1), "height": h, "colour": colour.get(o["source"], 0),
+                             "title": f"event {number}, {day.isoformat()}: {o['articles']} article"
+                                      f"{'s' if o['articles'] != 1 else ''} from {o['source'] or 'no outlet'}"})
+        columns.append({"number": number, "id": ev["id"], "x": round(centre - width / 2, 1), "width": round(width, 1),
+                        "label_x": round(centre, 1), "label_y": round(y - 5, 1), "segments": segments})
+    return {
+        "width": WIDTH, "height": STORY_HEIGHT, "axis": STORY_HEIGHT - STORY_AXIS, "tick_y": STORY_HEIGHT - 5,
+        "first": first.isoformat(), "last": last.isoformat(), "columns": columns, "peak": peak,
+        "legend": [{"source": o, "colour": colour[o]} for o in outlets],
+        "undated": len(events) - len(dated),
+    }

@@ -52,3 +52,27 @@ def pager(path: str, params: dict, *, total: int, limit: int, offset: int) -> di
         "prev": page_url(path, params, offset=prev_offset or None) if prev_offset is not None else None,
         "next": page_url(path, params, offset=next_offset) if next_offset is not None else None,
     }
+
+
+def marked_paragraphs(text: str, marks: list[dict]) -> list[list[dict]]:
+    """The text cut into paragraphs of pieces ``{text, kinds, labels, entity}`` at every mark edge.
+
+    Overlapping marks (a name inside a quote) give a piece every kind that covers it; the template
+    escapes each piece and wraps marked ones in ``<mark>``, so no text ever becomes markup.
+    """
+    out = []
+    for block in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text):
+        a, b = block.start(), block.end()
+        inside = [m for m in marks if m["start"] < b and m["end"] > a]
+        cuts = sorted({a, b, *(max(a, min(b, m["start"])) for m in inside), *(max(a, min(b, m["end"])) for m in inside)})
+        pieces = []
+        for lo, hi in zip(cuts, cuts[1:]):
+            cover = [m for m in inside if m["start"] <= lo and m["end"] >= hi]
+            pieces.append({
+                "text": text[lo:hi],
+                "kinds": sorted({m["kind"] for m in cover}),
+                "labels": list(dict.fromkeys(m["label"] for m in cover if m["label"])),
+                "entity": next((m["entity"] for m in cover if m["entity"] and m["kind"] != "quote"), None),
+            })
+        out.append(pieces)
+    return out

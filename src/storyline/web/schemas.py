@@ -100,3 +100,117 @@ class Source(BaseModel):
     duplicates: int
     first_published: str | None
     last_published: str | None
+
+
+class StorySummary(BaseModel):
+    id: str
+    title: str | None = Field(description="title of the article that opened the story")
+    first_published: str | None
+    last_published: str | None
+    events: int
+    articles: int
+    outlets: int
+
+
+class StoryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[StorySummary]
+    next: str | None
+
+
+class OutletCount(BaseModel):
+    source: str | None
+    articles: int
+
+
+class GroupArticle(ArticleRef):
+    url: str | None
+    duplicate_of: str | None
+    duplicate_kind: str | None
+    event: str
+    probability: float | None = Field(description="grouping model's belief that it belongs to its event")
+
+
+class StoryEvent(BaseModel):
+    id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    articles: list[GroupArticle]
+    outlets: list[OutletCount]
+
+
+class StoryDetail(StorySummary):
+    last_seq: int
+    outlet_counts: list[OutletCount]
+    event_list: list[StoryEvent]
+    comparison: dict | None = Field(
+        description="counts, facts (status, evidence with context), positions, summaries per event, timeline "
+        "(the shapes of storyline.report; docs/report-schema.md)")
+
+
+class EventArticle(GroupArticle):
+    text: str
+
+
+class OutletColumn(BaseModel):
+    source: str | None
+    articles: list[EventArticle]
+
+
+class EventDetail(BaseModel):
+    id: str
+    story: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    articles: int
+    outlets: list[OutletColumn]
+
+
+class EntitySummary(BaseModel):
+    id: str
+    kind: str
+    name: str
+    mentions: int
+
+
+class EntityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EntitySummary]
+    next: str | None
+
+
+class EntityEvent(BaseModel):
+    id: str
+    story: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    articles: int
+
+
+class EntityStory(StorySummary):
+    mentioning_articles: int
+
+
+class EntityQuote(BaseModel):
+    article: ArticleRef
+    text: str
+    kind: str
+    verb: str | None
+
+
+class EntityDetail(BaseModel):
+    id: str
+    kind: str
+    name: str
+    aliases: list[str]
+    roles: list[str]
+    stories: list[EntityStory]
+    events: list[EntityEvent]
+    quotes: list[EntityQuote]
