@@ -16,7 +16,8 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/storyline run examples/ --db $(DB)
-	$(BIN)/storyline search "Lachin corridor" --db $(DB)
+	$(BIN)/storyline stories --db $(DB)
+	$(BIN)/storyline report --db $(DB) --format md
 
 test: setup
 	$(BIN)/python -m pytest
