@@ -91,18 +91,10 @@ class Comparison:
 
 def choose_embedder(n_sentences: int, embedder: str = "auto") -> str:
     """MiniLM (contextual, much sharper on paraphrases) up to a few thousand sentences, else the fast
-    static model; also the static model when MiniLM's packages are not installed (optional extra)."""
+    static model. MiniLM is a declared dependency: a broken install fails loudly, not into worse results."""
     if embedder != "auto":
         return embedder
-    if n_sentences > MINILM_MAX_SENTENCES:
-        return "static"
-    from storyline.embed import get_embedder
-
-    try:
-        get_embedder("minilm")
-    except RuntimeError:
-        return "static"
-    return "minilm"
+    return "static" if n_sentences > MINILM_MAX_SENTENCES else "minilm"
 
 
 def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations | None], *,
