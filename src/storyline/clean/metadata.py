@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> month number (shared with annotate.times)
     m: i + 1
     for i, names in enumerate(
         [
@@ -56,7 +56,7 @@ def parse_dateline(line: str) -> str | None:
             year = int(parts["y"])
             if year < 100:
                 year += 2000 if year < 70 else 1900
-            month = _MONTHS.get(parts["mon"].lower().rstrip(".")) if parts.get("mon") else int(parts["m"])
+            month = MONTHS.get(parts["mon"].lower().rstrip(".")) if parts.get("mon") else int(parts["m"])
             if month is None:
                 continue
             return date(year, month, int(parts["d"])).isoformat()
