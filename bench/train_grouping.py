@@ -116,8 +116,8 @@ def replay_own(dataset, embedder: str, models: GroupingModels):
     return out["event"], out["story"]
 
 
-def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
-    """Logistic regression on standardised signals; every part (dataset) weighs the same."""
+def _stack(parts: list[tuple[list[dict], list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signals, labels and sample weights of all parts, each part (dataset) weighing the same."""
     rows, ys, weights = [], [], []
     for x, y in parts:
         if not x:
@@ -125,7 +125,12 @@ def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
         rows += [[d[f] for f in EVENT_FEATURES] for d in x]
         ys += y
         weights += [1.0 / len(x)] * len(x)
-    X, y, w = np.array(rows), np.array(ys), np.array(weights) * len(rows)
+    return np.array(rows), np.array(ys), np.array(weights) * len(rows)
+
+
+def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
+    """Logistic regression on standardised signals; every part (dataset) weighs the same."""
+    X, y, w = _stack(parts)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
@@ -136,14 +141,7 @@ def fit(parts: list[tuple[list[dict], list[int]]]) -> LinearModel:
 
 def fit_trees(parts: list[tuple[list[dict], list[int]]], depth: int = 3, trees: int = 150) -> TreeModel:
     """Gradient-boosted trees on the raw signals; every part (dataset) weighs the same."""
-    rows, ys, weights = [], [], []
-    for x, y in parts:
-        if not x:
-            continue
-        rows += [[d[f] for f in EVENT_FEATURES] for d in x]
-        ys += y
-        weights += [1.0 / len(x)] * len(x)
-    X, y, w = np.array(rows), np.array(ys), np.array(weights) * len(rows)
+    X, y, w = _stack(parts)
     clf = GradientBoostingClassifier(max_depth=depth, n_estimators=trees, learning_rate=0.1, random_state=0)
     clf.fit(X, y, sample_weight=w)
     feature, split, left, right, value, roots = [], [], [], [], [], []
