@@ -13,14 +13,16 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from storyline.store import fts_query
+from storyline.store import fts_query, positions
 from storyline.store import queries_web as queries
+from storyline.store import similar as similar_sql
 from storyline.web import schemas
 from storyline.web.params import (
-    ArticleId, BadParameter, DateParam, EntityId, EntityParam, GroupId, Limit, ListParams, Offset, SearchText, Source,
-    StoryParams, StoryText,
+    MAX_LIMIT, ArticleId, BadParameter, DateParam, EntityId, EntityParam, GroupId, Limit, ListParams, Offset, SearchText,
+    Source, StoryParams, StoryText,
 )
 from storyline.web.render import page_url
+from storyline.web.similar import DEFAULT_COUNT
 
 router = APIRouter(prefix="/api", responses={422: {"model": schemas.Error, "description": "bad parameter"}})
 
@@ -63,6 +65,25 @@ def article(
     if not include_raw:
         found["raw_text"] = None
     return JSONResponse(found)
+
+
+@router.get(
+    "/similar/{article_id:path}",
+    response_model=schemas.SimilarArticles,
+    summary="More like this: articles nearest by the stored title + lead embeddings (cosine)",
+    responses={404: {"model": schemas.Error, "description": "no article with this id"}},
+)
+def similar(
+    request: Request,
+    article_id: ArticleId,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="how many (nearest first)")] = DEFAULT_COUNT,
+):
+    # Not /articles/{id}/similar: article ids may contain "/", so that path would be ambiguous.
+    conn = request.app.state.readers.conn()
+    if not similar_sql.article_exists(conn, article_id):
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    found = request.app.state.similar.similar(conn, article_id, count=limit)
+    return JSONResponse({"id": article_id, **found})
 
 
 @router.get("/search", response_model=schemas.SearchPage, summary="Full-text search with highlighted snippets")
@@ -111,6 +132,7 @@ def story(
     found = queries.story_detail(request.app.state.readers.conn(), story_id)
     if found is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
+    found["parties"] = positions.story_positions(request.app.state.readers.conn(), story_id)
     found["comparison"] = story_report(request, found) if compare else None
     return JSONResponse(found)
 
@@ -143,11 +165,13 @@ def entities(
 @router.get(
     "/entities/{entity_id:path}",
     response_model=schemas.EntityDetail,
-    summary="One entity: stories and events it appears in, its quotes",
+    summary="One entity: stories and events it appears in, its quotes and claims",
     responses={404: {"model": schemas.Error, "description": "no entity with this id"}},
 )
 def entity(request: Request, entity_id: EntityId):
-    found = queries.entity_detail(request.app.state.readers.conn(), entity_id)
+    conn = request.app.state.readers.conn()
+    found = queries.entity_detail(conn, entity_id)
     if found is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
+    found["claims"] = positions.entity_claims(conn, entity_id)
     return JSONResponse(found)

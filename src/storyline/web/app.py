@@ -24,6 +24,7 @@ from storyline.store import StoreError
 from storyline.web import api, pages
 from storyline.web.comparison import StoryReports
 from storyline.web.readers import Readers
+from storyline.web.similar import SimilarArticles
 
 HERE = Path(__file__).resolve().parent
 
@@ -61,6 +62,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.state.templates = _templates()
     app.state.db_name = Path(db_path).name
     app.state.story_reports = StoryReports(db_path)
+    app.state.similar = SimilarArticles()
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

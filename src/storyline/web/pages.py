@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from storyline.store import annotations, fts_query
+from storyline.store import annotations, fts_query, positions
 from storyline.store import queries_web as queries
 from storyline.web.params import (
     ArticleId, DateParam, EntityId, EntityParam, GroupId, ListParams, Offset, Source, StoryParams, StoryText,
@@ -95,7 +95,7 @@ def article(request: Request, article_id: ArticleId):
     return _render(
         request, "article.html", a=found, link=safe_link(found["url"]), paragraphs=paragraphs(found["text"]),
         marked=marked_paragraphs(found["text"], marks), mark_counts=_mark_counts(marks),
-        place=queries.article_place(conn, article_id),
+        place=queries.article_place(conn, article_id), similar=request.app.state.similar.similar(conn, article_id),
     )
 
 
@@ -117,12 +117,13 @@ def story_report(request: Request, story: dict) -> dict | None:
 
 @router.get("/stories/{story_id:path}")
 def story(request: Request, story_id: GroupId):
-    found = queries.story_detail(request.app.state.readers.conn(), story_id)
+    conn = request.app.state.readers.conn()
+    found = queries.story_detail(conn, story_id)
     if found is None:
         raise HTTPException(404, f"No story with id {story_id!r}.")
     outlets = [o["source"] for o in found["outlet_counts"]]
     return _render(request, "story.html", s=found, plot=story_timeline(found["event_list"], outlets),
-                   report=story_report(request, found))
+                   report=story_report(request, found), parties=positions.story_positions(conn, story_id))
 
 
 @router.get("/events/{event_id:path}")
@@ -147,10 +148,11 @@ def entities(request: Request, q: Annotated[str | None, Query(max_length=200)] =
 
 @router.get("/entities/{entity_id:path}")
 def entity(request: Request, entity_id: EntityId):
-    found = queries.entity_detail(request.app.state.readers.conn(), entity_id)
+    conn = request.app.state.readers.conn()
+    found = queries.entity_detail(conn, entity_id)
     if found is None:
         raise HTTPException(404, f"No entity with id {entity_id!r}.")
-    return _render(request, "entity.html", ent=found)
+    return _render(request, "entity.html", ent=found, claims=positions.entity_claims(conn, entity_id))
 
 
 @router.get("/search")

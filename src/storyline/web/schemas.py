@@ -142,10 +142,34 @@ class StoryEvent(BaseModel):
     outlets: list[OutletCount]
 
 
+class ClaimSentence(BaseModel):
+    before: str
+    match: str = Field(description="the claim itself")
+    after: str
+
+
+class Claim(BaseModel):
+    article: ArticleRef
+    text: str = Field(description="what the party asserts, denies, demands ...")
+    stance: str = Field(description="asserts | characterises | denies | accuses | condemns | supports | demands")
+    verb: str
+    said_as: str = Field(description="the words that named the party in the article")
+    sentence: ClaimSentence = Field(description="the claim's sentence, cut around the claim")
+
+
+class PartyPosition(BaseModel):
+    party: str | None = Field(description="entity id of the party; null when the words did not resolve to one")
+    name: str
+    kind: str | None
+    claims: list[Claim]
+
+
 class StoryDetail(StorySummary):
     last_seq: int
     outlet_counts: list[OutletCount]
     event_list: list[StoryEvent]
+    parties: list[PartyPosition] = Field(
+        description="claims made in the story's articles, by canonical party, most claims first")
     comparison: dict | None = Field(
         description="counts, facts (status, evidence with context), positions, summaries per event, timeline "
         "(the shapes of storyline.report; docs/report-schema.md)")
@@ -214,3 +238,15 @@ class EntityDetail(BaseModel):
     stories: list[EntityStory]
     events: list[EntityEvent]
     quotes: list[EntityQuote]
+    claims: list[Claim] = Field(description="claims whose party is this entity, oldest first")
+
+
+class SimilarArticle(ArticleRef):
+    score: float = Field(description="cosine similarity of the stored title + lead embeddings")
+
+
+class SimilarArticles(BaseModel):
+    id: str
+    available: bool = Field(description="false when there are no stored embeddings to compare")
+    reason: str | None = Field(description="why similar articles cannot be found, when they cannot")
+    items: list[SimilarArticle] = Field(description="nearest first; ties by id")
