@@ -195,3 +195,30 @@ def test_story_filters_in_the_browser(page, base_url):
     page.wait_for_load_state()
     assert page.locator("#stories tbody tr").count() == 1
     _shot(page, "home-filtered")
+
+
+def test_more_like_this_party_positions_and_entity_claims(page, base_url):
+    page.goto(base_url + "/articles/000_194ea5a329165da9")
+    similar = page.locator("#similar ol.similar li")
+    assert similar.count() == 7  # every other grouped original (the copy of outlet-a-1 has none of its own)
+    assert similar.first.locator("a").inner_text() == "U.S. Urges Azerbaijan To Reopen Lachin Corridor With Armenia"
+    hostile = page.locator("#similar a", has_text="<script>alert('title')</script> Corridor")
+    assert hostile.count() == 1  # the hostile title is text
+    _shot(page, "article-similar")
+    similar.first.locator("a").click()
+    page.wait_for_url("**/articles/002_a3294b9df3b941d9")
+
+    page.goto(base_url + "/stories/s-000_194ea5a329165da9")
+    positions = page.locator("#positions")
+    assert positions.locator(".party h3 a", has_text="Government of Azerbaijan").count() == 1
+    claim = positions.locator("li.claim", has_text="Harriet Quill denied that")
+    assert "<script>alert('claim')</script> the convoy was held" in claim.locator("mark.m-claim").inner_text()
+    assert positions.locator("script, img").count() == 0 and page.dialogs == []
+    positions.screenshot(path=str(ARTIFACTS / "web-story-positions.png"))
+
+    positions.locator(".party h3 a", has_text="Government of Azerbaijan").click()
+    page.wait_for_url("**/entities/org:government-of-azerbaijan")
+    claims = page.locator("#entity-claims li.claim")
+    assert claims.count() >= 3 and "Baku" in page.locator("#entity-claims").inner_text()
+    assert page.dialogs == [] and page.console_errors == []
+    _shot(page, "entity-claims")

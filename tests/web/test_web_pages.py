@@ -42,7 +42,7 @@ def test_article_page_shows_text_cleaning_notes_and_links(client):
     assert re.search(r"<details id=\"dropped-lines\">\s*<summary>Lines removed by cleaning \(3\)</summary>", html)
     assert "<td>TV Live Menu</td><td class=\"muted\">navigation</td>" in html
     assert "Lines in another language, set aside (2)" in html
-    assert "More like this" in html and "once article embeddings are computed" in html
+    assert '<section id="similar">' in html and 'href="/articles/000_194ea5a329165da9"' in html
 
 
 def test_article_page_links_duplicates_both_ways(client):

@@ -51,13 +51,13 @@ class SimilarArticles:
         if found is None:
             return {"available": False, "reason": NO_ARTICLE_VECTOR, "items": []}
         vectors, row = found
-        scores = np.round(vectors.matrix @ vectors.matrix[row], 6)
+        # einsum, not @: a matrix-vector product this small is slower through multi-threaded BLAS
+        # on a busy machine (threads wait for cores) than in one plain loop
+        scores = np.round(np.einsum("ij,j->i", vectors.matrix, vectors.matrix[row]), 6)
         for other in family:
             if other in vectors.row_of:
                 scores[vectors.row_of[other]] = -np.inf
-        # rows are in id order, so a stable sort by descending score breaks ties by id
-        order = np.argsort(-scores, kind="stable")[:count]
-        picked = [(vectors.ids[i], float(scores[i])) for i in order if np.isfinite(scores[i])]
+        picked = [(vectors.ids[i], float(scores[i])) for i in top(scores, count) if np.isfinite(scores[i])]
         refs = sql.article_refs(conn, [i for i, _ in picked])
         items = [{**refs[i], "score": round(s, 4)} for i, s in picked if i in refs]
         return {"available": True, "reason": None, "items": items}
@@ -69,6 +69,17 @@ class SimilarArticles:
                 self._by_dim = _build(sql.load_vectors(conn))
                 self._version = version
             return self._by_dim
+
+
+def top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the ``count`` highest scores, highest first, equal scores by index (rows are in
+    id order, so ties go by id); linear time: only the candidates at or above the cut are sorted."""
+    if count >= len(scores):
+        candidates = np.arange(len(scores))
+    else:
+        cut = np.partition(scores, len(scores) - count)[len(scores) - count]
+        candidates = np.flatnonzero(scores >= cut)
+    return candidates[np.lexsort((candidates, -scores[candidates]))][:count]
 
 
 def _build(rows: list[tuple[str, bytes]]) -> dict[int, VectorMatrix]:
