@@ -186,7 +186,9 @@ class ArticleIndex:
             entry = out.setdefault(names[row], [0, -1.0, rank == 0])
             entry[0] += 1
             entry[1] = max(entry[1], sim)
-        return {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in out.items()}
+        # a share of the neighbours there are: in a young store fewer than NEIGHBOURS exist
+        found = max(1, len(rows))
+        return {g: Neighbours(c / found, b, f) for g, (c, b, f) in out.items()}
 
 
 class OnlineGrouper:
@@ -317,7 +319,7 @@ class OnlineGrouper:
             self.stories_children[story.group_id] = self.stories_children.get(story.group_id, 0) + 1
             probability = best[0] if best else None
         if rejected:
-            explanation["nearest_rejected"] = _explain(rejected, model)
+            explanation["nearest_rejected"] = _explain(rejected, model, rule=True)
         event.add(art, self.stats)
         story.add(art, self.stats)
         self.events.put(event, self.seq)
@@ -336,7 +338,10 @@ class OnlineGrouper:
         if self.recorder:
             for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)
-        out = [(float(p), gid, feats) for p, gid, feats in zip(model.probabilities(rows), gids, rows)]
+        probabilities = model.probabilities(rows)
+        if index is self.events:  # a rule, not learned: see ``contradicted``
+            probabilities = [0.0 if contradicted(f) else p for p, f in zip(probabilities, rows)]
+        out = [(float(p), gid, feats) for p, gid, feats in zip(probabilities, gids, rows)]
         out.sort(key=lambda t: (-t[0], t[1]))
         return out
 
@@ -348,15 +353,29 @@ class OnlineGrouper:
         return group
 
 
-def _explain(scored: tuple, model: LinearModel) -> dict:
+def contradicted(signals: dict[str, float]) -> bool:
+    """The article states another day for its happening than every member of the event agrees on
+    ("on Sunday" against two reports of a Monday call): a different happening, whatever the words.
+
+    A rule on top of the learned model, because the dev sets rarely hold this case (their
+    same-kind events lie years apart); what it costs on them is measured in docs/grouping.md.
+    """
+    return signals.get("when_contradicted", 0.0) >= 1.0
+
+
+def _explain(scored: tuple, model: LinearModel, *, rule: bool = False) -> dict:
     probability, gid, feats = scored
     contributions = model.contributions(feats)
-    return {
+    out = {
         "id": gid,
         "probability": round(probability, 4),
         "signals": {k: round(v, 4) for k, v in feats.items()},
         "contributions": {k: round(v, 3) for k, v in contributions.items()},
     }
+    if rule and contradicted(feats):
+        out["model_probability"] = round(model.probability(feats), 4)
+        out["ruled_out"] = "the article states another day for its happening than the event's reports agree on"
+    return out
 
 
 def _iso(day: int) -> str:
@@ -366,9 +385,13 @@ def _iso(day: int) -> str:
 def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.GroupRow:
     profile = {
         "terms": dict(sorted(group.terms.items())),
+        "title_terms": dict(sorted(group.title_terms.items())),
+        "titles": group.titles,
         "names": dict(sorted(group.names.items())),
         "numbers": dict(sorted(group.numbers.items())),
         "weekdays": dict(sorted(group.weekdays.items())),
+        "when_weekdays": dict(sorted(group.when_weekdays.items())),
+        "when_days": [group.when_first, group.when_last],
         "term_norm": group.term_norm,
     }
     members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
@@ -398,9 +421,14 @@ def _from_row(row: sql.GroupRow, dim: int) -> GroupProfile:
         vector_sum=np.frombuffer(row.vector_sum, dtype=np.float64).copy(),
         members=[m.copy() for m in members][-MAX_MEMBERS:],
         terms=Counter(profile["terms"]),
+        title_terms=Counter(profile.get("title_terms", {})),
+        titles=profile.get("titles", 0),
         names=Counter(profile["names"]),
         numbers=Counter(profile["numbers"]),
         weekdays=Counter(profile["weekdays"]),
+        when_weekdays=Counter(profile.get("when_weekdays", {})),
+        when_first=profile.get("when_days", [None, None])[0],
+        when_last=profile.get("when_days", [None, None])[1],
         term_norm=profile["term_norm"],
         first_day=day_number(row.first_published),
         last_day=day_number(row.last_published),

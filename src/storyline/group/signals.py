@@ -10,14 +10,19 @@ why`` prints.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storyline.annotate.times import WEEKDAYS, find_times
 
 LEAD_CHARS = 600  # title + this much of the text: where news puts who, what, where and when
 DETAIL_CHARS = 1500  # numbers and weekdays are read a little further
@@ -50,11 +55,14 @@ class ArticleProfile:
     article_id: str
     vector: np.ndarray  # unit-length embedding of the lead
     terms: Counter  # content words (lowercased) of the lead
+    title_terms: Counter  # content words of the title alone: the happening in a line
     # sorted tuples, not sets: float sums over them must not depend on the process's hash seed
     names: tuple[str, ...]  # capitalised tokens (lowercased), stop words dropped
     numbers: tuple[str, ...]
     weekdays: tuple[str, ...]  # weekdays the lead mentions ("on Sunday"): the happening's own day
     day: int | None  # published date as a day number, None when unknown
+    when_day: int | None  # the happening's day as the title or lead states it ("on January 23")
+    when_weekday: str | None  # ... or at least its weekday ("on Sunday" in an undated article)
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
     # set by ``prepare`` once per article, against the term statistics of the moment:
@@ -72,24 +80,59 @@ class ArticleProfile:
 def profile_article(article_id: str, title: str | None, text: str, published: str | None,
                     source: str | None, vector: np.ndarray) -> ArticleProfile:
     lead = lead_text(title, text)
-    words = [w.lower() for w in _WORD.findall(lead)]
-    terms = Counter(w for w in words if len(w) > 2 and w not in _STOP)
-    names = tuple(sorted({n.lower() for n in _NAME.findall(lead) if n.lower() not in _STOP and len(n) > 1}))
+    words, terms, names = words_terms_names(lead)
+    title_terms = words_terms_names(title)[1] if title and title.strip() else Counter()
     # the happening's specifics (counts, ages, scores, its weekday) often come just after the lead
     detail = (title or "") + "\n" + (text or "")[:DETAIL_CHARS]
     numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
     weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in _WEEKDAYS}))
+    when_day, when_weekday = happening(lead, published)
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
         terms=terms,
+        title_terms=title_terms,
         names=names,
         numbers=numbers,
         weekdays=weekdays,
         day=day_number(published),
+        when_day=when_day,
+        when_weekday=when_weekday,
         source=source,
         short=len(words) < 30,
     )
+
+
+def happening(lead: str, published: str | None) -> tuple[int | None, str | None]:
+    """The day (and weekday) of the reported happening: the first day-level date the title or lead
+    gives, resolved against the publication date ("on Monday" published Tuesday 24 Jan -> 23 Jan).
+
+    Two reports of one call agree on it; the same kind of call weeks later says "on Sunday".
+    Without a publication date a weekday is still known, a day only when the text gives the year.
+    """
+    day = day_number(published)
+    anchor = date.fromordinal(day).isoformat() if day is not None else None
+    for ref in find_times(lead, anchor, "published"):
+        if ref.kind != "date" or ref.granularity != "day":
+            continue
+        if ref.value:
+            when = date.fromisoformat(ref.value)
+            return when.toordinal(), _WEEKDAY_NAMES[when.weekday()]
+        named = [w for w in _WORD.findall(ref.text) if w.lower() in WEEKDAYS]
+        if named:
+            return None, named[0].lower()
+    return None, None
+
+
+_WEEKDAY_NAMES = sorted(WEEKDAYS, key=WEEKDAYS.get)
+
+
+def words_terms_names(text: str) -> tuple[list[str], Counter, tuple[str, ...]]:
+    """The text's words, its content words (counted) and its proper-noun tokens (sorted)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    terms = Counter(w for w in words if len(w) > 2 and w not in _STOP)
+    names = tuple(sorted({n.lower() for n in _NAME.findall(text) if n.lower() not in _STOP and len(n) > 1}))
+    return words, terms, names
 
 
 def day_number(published: str | None) -> int | None:
@@ -109,9 +152,14 @@ class GroupProfile:
     vector_sum: np.ndarray
     members: list[np.ndarray] = field(default_factory=list)  # the last MAX_MEMBERS member vectors
     terms: Counter = field(default_factory=Counter)
+    title_terms: Counter = field(default_factory=Counter)
+    titles: int = 0  # members with a title
     names: Counter = field(default_factory=Counter)
     numbers: Counter = field(default_factory=Counter)
     weekdays: Counter = field(default_factory=Counter)
+    when_weekdays: Counter = field(default_factory=Counter)  # the members' happening weekdays
+    when_first: int | None = None  # the members' happening days (stated in the text), first and last
+    when_last: int | None = None
     first_day: int | None = None
     last_day: int | None = None
     size: int = 0
@@ -142,6 +190,11 @@ class GroupProfile:
         self.terms.update(art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
+        if art.title_terms:
+            self.titles += 1
+            self.title_terms.update(art.title_terms)
+            if len(self.title_terms) > MAX_PROFILE_TERMS:
+                self.title_terms = _top(self.title_terms, MAX_PROFILE_TERMS)
         self.names.update(art.names)
         if len(self.names) > MAX_PROFILE_TERMS:
             self.names = _top(self.names, MAX_PROFILE_TERMS)
@@ -149,6 +202,11 @@ class GroupProfile:
         if len(self.numbers) > MAX_PROFILE_TERMS:
             self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
         self.weekdays.update(art.weekdays)
+        if art.when_weekday:
+            self.when_weekdays[art.when_weekday] += 1
+        if art.when_day is not None:
+            self.when_first = art.when_day if self.when_first is None else min(self.when_first, art.when_day)
+            self.when_last = art.when_day if self.when_last is None else max(self.when_last, art.when_day)
         if art.day is not None:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
@@ -165,19 +223,39 @@ def _top(counts: Counter, n: int) -> Counter:
     return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]))
 
 
+BACKGROUND_PATH = Path(__file__).resolve().parent / "background_df.json"
+
+
+@lru_cache(maxsize=1)
+def background() -> tuple[int, dict[str, int]]:
+    """Document frequencies in a packaged background corpus of general web articles.
+
+    A young store knows too few documents for its own IDF: in three articles on one story,
+    "president" and "call" weigh as much as "Lachin". The background adds its documents to the
+    store's own counts, so common words weigh little from the first article; the store's counts
+    take over as it grows. Built by ``bench/build_background_df.py``.
+    """
+    data = json.loads(BACKGROUND_PATH.read_text())
+    return int(data["documents"]), data["df"]
+
+
 class TermStats:
-    """Document frequencies of the words and names seen so far (inverse document frequency on line)."""
+    """Document frequencies of the words and names seen so far (inverse document frequency on line),
+    on top of the background corpus's."""
 
     def __init__(self, df: dict[str, int] | None = None, docs: int = 0):
         self.df: dict[str, int] = dict(df or {})
         self.docs = docs
+        self.background_docs, self.background_df = background()
         self.changed: set[str] = set()
         self._memo: dict[str, float] = {}  # idf values since the last change of ``docs``
 
     def idf(self, token: str) -> float:
         value = self._memo.get(token)
         if value is None:
-            value = self._memo[token] = math.log((self.docs + 1) / (self.df.get(token, 0) + 1)) + 1.0
+            docs = self.docs + self.background_docs
+            df = self.df.get(token, 0) + self.background_df.get(token, 0)
+            value = self._memo[token] = math.log((docs + 1) / (df + 1)) + 1.0
         return value
 
     def add(self, art: ArticleProfile) -> None:
@@ -189,10 +267,14 @@ class TermStats:
 
 
 EVENT_FEATURES = (
-    "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "names_shared", "names_cover", "numbers_shared",
-    "numbers_mean", "weekday_agree", "weekday_conflict", "days_apart", "undated", "log_size", "short", "short_x_cos",
+    "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "title_cos", "titled", "names_shared", "names_cover", "numbers_shared",
+    "numbers_mean", "weekday_agree", "weekday_conflict", "when_agree", "when_conflict", "when_days_apart", "days_apart", "undated", "log_size", "short", "short_x_cos",
     "short_x_tfidf", "short_x_names",
 )
+# A story's events happen on different days by definition: the happening's weekday and day tell
+# events apart, not stories (dates still count, through ``days_apart``). Titles are left out too:
+# the only story-labelled dev set (T17) has none, so their weight could not be learned.
+STORY_FEATURES = tuple(f for f in EVENT_FEATURES if not f.startswith(("weekday_", "when_", "title")))
 
 
 @dataclass(frozen=True)
@@ -215,6 +297,8 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     terms = group.terms
     dot = sum(w * terms[t] * stats.idf(t) for t, w in art.weights.items() if t in terms)
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
+    titled = 1.0 if art.title_terms and group.titles else 0.0
+    title_cos = _tfidf_cosine(art.title_terms, group.title_terms, stats) if titled else 0.0
     shared = sum(stats.idf("@" + n) for n in art.names if n in group.names)
     names_cover = shared / art.name_weight if art.name_weight else 0.0
     # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
@@ -229,6 +313,17 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     weekday_agree = (sum(group.weekdays[w] for w in art.weekdays if w in group.weekdays) / weekday_total
                      if both_weekdays else 0.0)
     weekday_conflict = both_weekdays * (1.0 - min(1.0, weekday_agree))
+    when_total = sum(group.when_weekdays.values())
+    when_agree = group.when_weekdays[art.when_weekday] / when_total if art.when_weekday and when_total else 0.0
+    when_conflict = 1.0 - when_agree if art.when_weekday and when_total else 0.0
+    stated = [w for w, c in group.when_weekdays.items() if c]
+    # an undated article's weekday against an event whose reports agree on a day that one of them dates
+    when_contradicted = 1.0 if (art.when_weekday and art.when_day is None and group.when_first is not None
+                                and len(stated) == 1 and when_total >= 2 and stated[0] != art.when_weekday) else 0.0
+    if art.when_day is not None and group.when_first is not None:
+        when_days_apart = math.log1p(max(0, group.when_first - art.when_day, art.when_day - group.when_last))
+    else:
+        when_days_apart = 0.0
     if art.day is not None and group.first_day is not None:
         gap = max(0, group.first_day - art.day, art.day - group.last_day)
         days, undated = math.log1p(gap), 0.0
@@ -243,12 +338,18 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "knn_votes": near.votes,
         "knn_first": 1.0 if near.first else 0.0,
         "tfidf_cos": tfidf,
+        "title_cos": title_cos,
+        "titled": titled,
         "names_shared": math.log1p(shared),
         "names_cover": names_cover,
         "numbers_shared": math.log1p(numbers_shared),
         "numbers_mean": numbers_mean,
         "weekday_agree": weekday_agree,
         "weekday_conflict": weekday_conflict,
+        "when_agree": when_agree,
+        "when_conflict": when_conflict,
+        "when_days_apart": when_days_apart,
+        "when_contradicted": when_contradicted,
         "days_apart": days,
         "undated": undated,
         "log_size": math.log(group.size),
@@ -257,3 +358,13 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "short_x_tfidf": short * tfidf,
         "short_x_names": short * names_cover,
     }
+
+
+def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
+    idf = stats.idf
+    dot = sum(c * b[t] * idf(t) ** 2 for t, c in sorted(a.items()) if t in b)
+    if not dot:
+        return 0.0
+    norm_a = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(a.items())))
+    norm_b = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(b.items())))
+    return dot / (norm_a * norm_b)

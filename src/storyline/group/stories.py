@@ -6,13 +6,19 @@ SIGNAL_MEANING = {
     "cos_centroid": "embedding cosine to the group's centroid (title + lead)",
     "cos_nearest": "embedding cosine to the nearest recent member",
     "cos_mean": "embedding cosine to the average member",
-    "knn_votes": "share of the 10 nearest earlier articles in the group",
+    "knn_votes": "share of the (up to 10) nearest earlier articles that are in the group",
     "knn_first": "1 if the single nearest earlier article is in the group",
     "tfidf_cos": "TF-IDF cosine of content words",
+    "title_cos": "TF-IDF cosine of the title's content words to the members' titles",
+    "titled": "1 if both the article and the group have titles",
     "names_mean": "proper names shared with the average member (IDF-weighted share)",
     "numbers_mean": "numbers shared with the average member",
     "weekday_agree": "share of the group's weekday mentions the article agrees with",
     "weekday_conflict": "both mention weekdays and they disagree",
+    "when_agree": "share of the group's happening weekdays (stated in title or lead) the article's matches",
+    "when_conflict": "the article's happening weekday differs from the group's",
+    "when_days_apart": "log(1 + days between the happening days the texts state)",
+    "when_contradicted": "1 if the group's reports agree on a happening weekday and the article states another",
     "names_shared": "log(1 + IDF weight of shared proper names)",
     "names_cover": "share of the article's proper names (IDF-weighted) the group has",
     "numbers_shared": "log(1 + numbers in common)",
@@ -69,8 +75,12 @@ def format_why(info: dict) -> str:
         lines.append("  opened a new event: no candidate event reached the threshold")
     rejected = exp.get("nearest_rejected")
     if rejected:
-        lines.append(f"  nearest rejected event {rejected['id']}: probability {rejected['probability']:.3f}"
-                     + (" (below the threshold)" if exp.get("decision") == "new event" else " (a better event won)"))
+        if rejected.get("ruled_out"):
+            lines.append(f"  nearest rejected event {rejected['id']}: ruled out, {rejected['ruled_out']} "
+                         f"(the model alone gave {rejected['model_probability']:.3f})")
+        else:
+            lines.append(f"  nearest rejected event {rejected['id']}: probability {rejected['probability']:.3f}"
+                         + (" (below the threshold)" if exp.get("decision") == "new event" else " (a better event won)"))
         lines += _signals(rejected, why_apart=True)
     else:
         lines.append("  no other candidate event in the index window")
