@@ -9,7 +9,8 @@ past the previous copy (so the stream stays in date order and the story windows 
 in the original), every capitalised word suffixed with ``k`` (new names, so copies make new events
 and are not near-duplicates) and a deterministic third of its sentences dropped. The whole path
 runs: ``run_ingest`` (clean, outlet boilerplate, dedup, store) with grouping (embed, candidates,
-decide, write). Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS.
+decide, write); annotation is off unless ``--annotate`` (it is not part of the grouping path).
+Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS.
 Flat grouping ms per article from 1k to 100k is the point: candidates come from date windows and
 indexes, not from the size of the store.
 """
@@ -63,6 +64,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--embedder", default="static")
     parser.add_argument("--db", default=None, help="database file (default: a temporary one)")
+    parser.add_argument("--annotate", action="store_true",
+                        help="also annotate (not part of the grouping path the target is about)")
     args = parser.parse_args()
 
     base = load_dataset(args.source).articles
@@ -99,7 +102,7 @@ def main() -> int:
               f"{'grouping art/s (slice)':>23} {'peak RSS MB':>12}")
         with LocalExecutor(args.workers) as executor:
             ingest_pipeline.run_ingest(store, stream(base, args.articles), inputs=["bench"], executor=executor,
-                                       on_progress=progress)
+                                       on_progress=progress, annotate=args.annotate)
         store.close()
     return 0
 
