@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from storyline.annotate.types import Annotations
 from storyline.compare.align import THRESHOLDS, align, candidate_pairs
-from storyline.compare.disagree import actor_conflicts, disagreements
+from storyline.compare.disagree import actor_conflicts, disagreements, may_disagree
 from storyline.compare.sources import outlet, source_groups
 from storyline.compare.units import Unit, article_units
 from storyline.model import Article
@@ -63,7 +63,15 @@ class Fact:
     events: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, as ``dataclasses.asdict`` gives it (written out: a report converts tens of
+        thousands of facts, and asdict's deep copies cost seconds)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["outlets"] = list(self.outlets)
+        out["evidence"] = [{f.name: getattr(e, f.name) for f in fields(e)} for e in self.evidence]
+        out["disagreements"] = [{"kind": d["kind"], "values": list(d["values"]),
+                                 "evidence": [dict(x) for x in d["evidence"]]} for d in self.disagreements]
+        out["events"] = list(self.events)
+        return out
 
 
 @dataclass
@@ -100,7 +108,7 @@ def choose_embedder(n_sentences: int, embedder: str = "auto") -> str:
 def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations | None], *,
             events: Mapping[str, str] | None = None, embedder: str = "auto") -> Comparison:
     """Compare what the given articles say, fact by fact (see the module docstring)."""
-    from storyline.compare.vectors import encode
+    from storyline.compare.vectors import encode, one_blas_thread
 
     articles = sorted(articles, key=lambda a: a.id)
     ids = {a.id for a in articles}
@@ -122,11 +130,13 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
 
     facts: list[Fact] = []
     unit_fact: dict[int, Fact] = {}
-    for group in align(units, vectors, name, pairs):
-        fact = _fact(group, units, vectors, by_id, groups_of, events, published, cosine, link)
-        if fact is not None:
-            facts.append(fact)
-            unit_fact.update({i: fact for i in group})
+    groups = align(units, vectors, name, pairs)
+    with one_blas_thread():  # many small products
+        for group in groups:
+            fact = _fact(group, units, vectors, by_id, groups_of, events, published, cosine, link)
+            if fact is not None:
+                facts.append(fact)
+                unit_fact.update({i: fact for i in group})
     for d in actor_conflicts(units, pairs, groups_of):
         for i in (d.a, d.b):
             if i in unit_fact:
@@ -191,7 +201,7 @@ def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, 
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             a, b = units[members[x]], units[members[y]]
-            if groups_of[a.article_id] == groups_of[b.article_id]:
+            if groups_of[a.article_id] == groups_of[b.article_id] or not may_disagree(a, b):
                 continue
             c = cosine(a.index, b.index)
             if c < link - 0.1:

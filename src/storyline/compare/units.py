@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from storyline.annotate.text import annotated_text, sentences
 from storyline.annotate.types import Annotations, Figure, TimeRef
 from storyline.model import Article
 
 MIN_WORDS = 6
+NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|deny|refused to)\b", re.I)
 _BOILERPLATE = re.compile(
     r"^(be the first to comment|leave a (reply|comment)|your email address|sign up|subscribe|share this|"
     r"read more|click here|all rights reserved|copyright|follow us)", re.I)
@@ -43,6 +45,21 @@ class Unit:
     @property
     def attribution(self) -> str:
         return f"party:{self.party}" if self.party else "outlet"
+
+    @cached_property
+    def counted_keys(self) -> frozenset[str]:
+        """What the sentence's figures count (``counted_key``), for quick matching."""
+        return frozenset(k for k in (counted_key(f) for f in self.figures) if k is not None)
+
+    @cached_property
+    def dated_words(self) -> frozenset[str]:
+        """The words naming what the sentence's resolved dates are dates of (all of them together)."""
+        return frozenset(w for i, t in enumerate(self.times) if t.begin for w in self.anchor_words.get(i, ()))
+
+    @cached_property
+    def negated(self) -> bool:
+        """The sentence says something did not happen (or denies it)."""
+        return bool(NEGATION.search(self.text))
 
     @property
     def informative(self) -> bool:
