@@ -122,7 +122,7 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
     link = THRESHOLDS.get(name, THRESHOLDS["minilm"])[0]
     pairs = candidate_pairs(vectors, units, min(link - 0.15, COPY_SIMILARITY)) if len(units) > 1 else []
     groups_of = source_groups(articles, *_copied_sentences(units, pairs))
-    by_id = {a.id: a for a in articles}
+    outlets = {a.id: outlet(a) for a in articles}
     published = {a.id: a.published for a in articles}
 
     def cosine(i: int, j: int) -> float:
@@ -133,7 +133,7 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
     groups = align(units, vectors, name, pairs)
     with one_blas_thread():  # many small products
         for group in groups:
-            fact = _fact(group, units, vectors, by_id, groups_of, events, published, cosine, link)
+            fact = _fact(group, units, vectors, outlets, groups_of, events, published, cosine, link)
             if fact is not None:
                 facts.append(fact)
                 unit_fact.update({i: fact for i in group})
@@ -193,7 +193,7 @@ def _copied_sentences(units: list[Unit], pairs) -> tuple[dict[tuple[str, str], i
     return dict(copied), dict(sizes)
 
 
-def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, link) -> Fact | None:
+def _fact(members, units, vectors, outlets, groups_of, events, published, cosine, link) -> Fact | None:
     sources = {groups_of[units[i].article_id] for i in members}
     if len(members) == 1 and not units[members[0]].informative:
         return None
@@ -215,8 +215,8 @@ def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, 
     else:
         rep = members[0]
     first = units[rep]
-    evidence = [Evidence(u.article_id, outlet(by_id[u.article_id]), u.start, u.end, u.text,
-                         by_id[u.article_id].published, events.get(u.article_id))
+    evidence = [Evidence(u.article_id, outlets[u.article_id], u.start, u.end, u.text,
+                         published[u.article_id], events.get(u.article_id))
                 for u in sorted((units[i] for i in members), key=lambda u: (u.article_id, u.start))]
     digest = hashlib.sha1("|".join(f"{e.article_id}:{e.start}" for e in evidence).encode()).hexdigest()[:10]
     fact = Fact(

@@ -62,7 +62,7 @@ def _polarity(text: str) -> str:
 
 
 def _figure_conflict(a: Unit, b: Unit, published: dict[str, str | None]) -> tuple[str, str] | None:
-    if not _same_time_frame(a, b, published):
+    if not a.counted_keys & b.counted_keys or not _same_time_frame(a, b, published):
         return None
     values_a = {(counted_key(f), f.value) for f in a.figures}
     values_b = {(counted_key(f), f.value) for f in b.figures}
@@ -110,6 +110,8 @@ def _periods(u: Unit, published: dict[str, str | None]) -> list[tuple[str, str]]
 
 
 def _date_conflict(a: Unit, b: Unit) -> tuple[str, str] | None:
+    if not a.dated_words & b.dated_words:
+        return None
     for i, ta in enumerate(a.times):
         if not ta.begin:
             continue

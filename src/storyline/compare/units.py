@@ -9,6 +9,7 @@ words of an article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -87,27 +88,40 @@ def article_units(article: Article, ann: Annotations | None, start_index: int = 
     body = article.text
     offset = ann.body_offset if ann is not None else annotated_text(article)[1]
     units: list[Unit] = []
+    spans = _Spans(ann) if ann is not None else None
     for order, (a, b) in enumerate(sentences(body)):
         text = body[a:b]
         if len(text.split()) < MIN_WORDS or _BOILERPLATE.match(text):
             continue
         unit = Unit(start_index + len(units), article.id, order, a, b, text)
         if ann is not None:
-            _attach(unit, ann, a + offset, b + offset, body, offset)
+            _attach(unit, ann, spans, a + offset, b + offset, body, offset)
         units.append(unit)
     return units
 
 
-def _inside(start: int, end: int, a: int, b: int) -> bool:
-    return start >= a and end <= b
+class _Spans:
+    """An article's figures, times and mentions by start offset, to find those inside a sentence
+    without scanning them all for every sentence."""
+
+    def __init__(self, ann: Annotations):
+        self.kinds = {name: (items, sorted(range(len(items)), key=lambda k: items[k].start))
+                      for name, items in (("figures", ann.figures), ("times", ann.times), ("mentions", ann.mentions))}
+        self.starts = {name: [items[k].start for k in order] for name, (items, order) in self.kinds.items()}
+
+    def inside(self, name: str, a: int, b: int) -> list:
+        """The items that lie within [a, b], in their original order."""
+        items, order = self.kinds[name]
+        starts = self.starts[name]
+        found = sorted(order[k] for k in range(bisect_left(starts, a), bisect_right(starts, b)) if items[order[k]].end <= b)
+        return [items[k] for k in found]
 
 
-def _attach(unit: Unit, ann: Annotations, a: int, b: int, body: str, offset: int) -> None:
-    unit.figures = [f for f in ann.figures if _inside(f.start, f.end, a, b) and not _is_year(f)]
-    unit.times = [t for t in ann.times if _inside(t.start, t.end, a, b) and t.kind != "duration"]
-    for m in ann.mentions:
-        if _inside(m.start, m.end, a, b):
-            unit.entities.add(m.acts_as or m.entity_id or m.text.lower())
+def _attach(unit: Unit, ann: Annotations, spans: _Spans, a: int, b: int, body: str, offset: int) -> None:
+    unit.figures = [f for f in spans.inside("figures", a, b) if not _is_year(f)]
+    unit.times = [t for t in spans.inside("times", a, b) if t.kind != "duration"]
+    for m in spans.inside("mentions", a, b):
+        unit.entities.add(m.acts_as or m.entity_id or m.text.lower())
     for i, t in enumerate(unit.times):
         unit.anchor_words[i] = anchor_words(body, t.start - offset, t.end - offset)
     for i, f in enumerate(unit.figures):
