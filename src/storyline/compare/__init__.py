@@ -25,6 +25,7 @@ import numpy as np
 from storyline.annotate.types import Annotations
 from storyline.compare.align import THRESHOLDS, align, candidate_pairs
 from storyline.compare.disagree import actor_conflicts, disagreements, may_disagree
+from storyline.compare.positions import group_positions, party_names, party_sides
 from storyline.compare.sources import outlet, source_groups
 from storyline.compare.units import Unit, article_units
 from storyline.model import Article
@@ -79,7 +80,7 @@ class Positions:
     """Aligned statements of different parties on one matter, side by side."""
 
     topic: str  # a representative sentence
-    positions: list[dict]  # {party, party_name, stance, fact_id}
+    positions: list[dict]  # {side, side_name, party, party_name, stance, fact_id}, one per side
 
 
 @dataclass
@@ -142,42 +143,35 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
             if i in unit_fact:
                 unit_fact[i].status = "contradicted"
                 unit_fact[i].disagreements.append(_describe(d, unit_fact[i], units))
-    positions = _positions(units, pairs, unit_fact, link)
+    positions = _positions(units, pairs, unit_fact, link, annotations)
     order = {s: i for i, s in enumerate(STATUSES)}
     facts.sort(key=lambda f: (order[f.status], -f.independent_sources, f.evidence[0].article_id, f.evidence[0].start))
     return Comparison(facts, positions, name, len(articles))
 
 
-def _positions(units: list[Unit], pairs, unit_fact: dict[int, Fact], link: float) -> list[Positions]:
-    """Facts of different parties whose sentences align: one matter, several positions."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    facts = {}
+def _positions(units: list[Unit], pairs, unit_fact: dict[int, Fact], link: float,
+               annotations: Mapping[str, Annotations | None]) -> list[Positions]:
+    """Party facts of different sides whose sentences align: one matter, one position per side
+    (compare/positions.py)."""
+    links: dict[tuple[str, str], float] = {}
     for i, j, c in pairs:
-        a, b = units[i], units[j]
-        if c < link or not a.party or not b.party or a.party == b.party or i not in unit_fact or j not in unit_fact:
+        fa, fb = unit_fact.get(i), unit_fact.get(j)
+        if fa is None or fb is None or fa is fb or not fa.party or not fb.party:
             continue
-        fa, fb = unit_fact[i], unit_fact[j]
-        facts[fa.fact_id], facts[fb.fact_id] = fa, fb
-        ra, rb = find(fa.fact_id), find(fb.fact_id)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    clusters: dict[str, list[Fact]] = {}
-    for fid in sorted(facts):
-        clusters.setdefault(find(fid), []).append(facts[fid])
+        key = (min(fa.fact_id, fb.fact_id), max(fa.fact_id, fb.fact_id))
+        links[key] = max(links.get(key, c), c)
+    facts = {f.fact_id: f for f in unit_fact.values() if f.party}
+    kept = sorted({fid for key in links for fid in key})
+    anns = [annotations[k] for k in sorted(annotations)]
+    names = party_names(anns)
     out = []
-    for members in clusters.values():
-        members.sort(key=lambda f: (f.party or "", f.fact_id))
-        out.append(Positions(members[0].text, [
-            {"party": f.party, "party_name": f.party_name, "stance": f.stance, "fact_id": f.fact_id} for f in members]))
-    out.sort(key=lambda p: p.positions[0]["fact_id"])
+    for block in group_positions([facts[fid] for fid in kept], links, party_sides(anns), link, names):
+        ids = [f.fact_id for f, _, _ in block]
+        centre = min(ids, key=lambda x: (-round(sum(links.get((min(x, y), max(x, y)), 0.0) for y in ids), 6), x))
+        out.append(Positions(next(f.text for f, _, _ in block if f.fact_id == centre), [
+            {"side": side, "side_name": side_name, "party": f.party, "party_name": names.get(f.party, f.party_name),
+             "stance": f.stance, "fact_id": f.fact_id} for f, side, side_name in block]))
+    out.sort(key=lambda p: min(x["fact_id"] for x in p.positions))
     return out
 
 
