@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from storyline.compare.units import NEGATION as _NEGATION
 from storyline.compare.units import Unit, counted_key
 
 FIGURE_TOLERANCE = 0.02  # relative difference below which two figures are the same figure
@@ -43,7 +42,7 @@ def disagreements(a: Unit, b: Unit, cosine: float, published: dict[str, str | No
     if day:
         out.append(Disagreement("date", a.index, b.index, *day))
     if cosine >= POLARITY_SIMILARITY and a.negated != b.negated and not a.figures and not b.figures:
-        out.append(Disagreement("polarity", a.index, b.index, _polarity(a.text), _polarity(b.text)))
+        out.append(Disagreement("polarity", a.index, b.index, _polarity(a), _polarity(b)))
     return out
 
 
@@ -57,8 +56,8 @@ def may_disagree(a: Unit, b: Unit) -> bool:
     return not a.figures and not b.figures and a.negated != b.negated
 
 
-def _polarity(text: str) -> str:
-    return "negative" if _NEGATION.search(text) else "positive"
+def _polarity(u: Unit) -> str:
+    return "negative" if u.negated else "positive"
 
 
 def _figure_conflict(a: Unit, b: Unit, published: dict[str, str | None]) -> tuple[str, str] | None:
