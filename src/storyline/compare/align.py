@@ -67,7 +67,8 @@ def candidate_pairs(vectors: np.ndarray, units: Sequence[Unit], floor: float) ->
         threshold = np.nextafter(threshold, np.float32(2.0))
     contiguous = bool(np.all(np.diff(article) >= 0))  # units come article by article (as compare makes them)
     last = np.searchsorted(article, article, side="right")  # one past each unit's article, when contiguous
-    bound = np.maximum(_kth_best_nearby(vectors, article), threshold)
+    # less a margin: the bound's products are computed apart from the main ones and may differ in the last bit
+    bound = np.maximum(_kth_best_nearby(vectors, article) - np.float32(1e-5), threshold)
     owners, others, sims = [], [], []
     block = 512
     for lo in range(0, n, block):
@@ -99,7 +100,7 @@ def candidate_pairs(vectors: np.ndarray, units: Sequence[Unit], floor: float) ->
     return list(zip(a[first].tolist(), b[first].tolist(), v[keep][first].tolist()))
 
 
-def _kth_best_nearby(vectors: np.ndarray, article: np.ndarray, window: int = 1024) -> np.ndarray:
+def _kth_best_nearby(vectors: np.ndarray, article: np.ndarray, window: int = 2048) -> np.ndarray:
     """A lower bound of each sentence's TOP_K-th best similarity to other articles' sentences: its
     TOP_K-th best among the sentences around it in the list (-1 when there are fewer). Anything
     below it cannot be among the sentence's TOP_K best."""
