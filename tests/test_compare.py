@@ -141,6 +141,13 @@ def test_a_role_names_the_side_a_person_speaks_for(role, side):
     assert side_of_role(role) == side
 
 
+def test_a_name_written_with_its_role_is_the_same_party():
+    from storyline.compare.positions import name_variants
+
+    assert name_variants(["comedian-ellen-degeneres", "ellen-degeneres", "armenia", "western-armenia"]) == {
+        "comedian-ellen-degeneres": "ellen-degeneres"}
+
+
 def test_different_times_are_not_a_contradiction(made_up):
     arts, anns = made_up
     result = compare(arts, anns)

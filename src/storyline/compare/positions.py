@@ -67,6 +67,18 @@ def party_names(annotations: Iterable[Annotations | None]) -> dict[str, str]:
     return {key: countries.get(key) or min(named)[1] for key, named in sorted(found.items())}
 
 
+def name_variants(keys: Iterable[str]) -> dict[str, str]:
+    """Party keys that are another key with words in front ("comedian-ellen-degeneres" ->
+    "ellen-degeneres": a name written with its role) -> that key (the longest such, of 2+ words)."""
+    keys = sorted(set(keys))
+    out = {}
+    for key in keys:
+        shorter = [k for k in keys if "-" in k and key.endswith("-" + k)]
+        if shorter:
+            out[key] = max(shorter, key=lambda k: (len(k), k))
+    return out
+
+
 def group_positions(facts: list, links: Mapping[tuple[str, str], float], sides: Mapping[str, tuple[str, str]],
                     threshold: float, names: Mapping[str, str] | None = None) -> list[list[tuple]]:
     """Blocks of (fact, side key, side name), one matter each (see the module docstring).
@@ -74,7 +86,11 @@ def group_positions(facts: list, links: Mapping[tuple[str, str], float], sides: 
     ``facts`` are party facts; ``links`` the best sentence similarity between two facts (keys sorted
     fact ids; absent = unaligned); ``names`` the parties' names to show (``party_names``)."""
     names = names or {}
-    side = {f.fact_id: sides.get(f.party) or (f.party, names.get(f.party, f.party_name or f.party)) for f in facts}
+    canon = name_variants({f.party for f in facts})
+    side = {}
+    for f in facts:
+        key = canon.get(f.party, f.party)
+        side[f.fact_id] = sides.get(key) or (key, names.get(key, f.party_name or key))
     by_id = {f.fact_id: f for f in facts}
     edges = sorted((-c, a, b) for (a, b), c in links.items()
                    if c >= threshold and side[a][0] != side[b][0])
