@@ -113,6 +113,41 @@ def test_opposing_parties_are_positions_not_contradictions(made_up):
     assert all(f.attribution == "party" for f in dam)
 
 
+def test_opposing_parties_share_one_positions_block_one_entry_each(made_up):
+    arts, anns = made_up
+    blocks = compare(arts, anns).positions
+    dam = [b for b in blocks if "dam is" in b.topic]
+    assert len(dam) == 1
+    assert [p["side"] for p in dam[0].positions] == ["freedonia", "sylvania"]
+
+
+def test_seed_positions_are_one_matter_with_each_side_once(seeds_compared):
+    assert seeds_compared.positions
+    for block in seeds_compared.positions:
+        sides = [p["side"] for p in block.positions]
+        assert len(sides) == len(set(sides)) >= 2, block
+    # Blinken and the State Department spokesmen speak for one side: never positions against each other
+    us = [p for b in seeds_compared.positions for p in b.positions if p["side"] == "united-states"]
+    assert all(p["party"] in {"antony-blinken", "ned-price", "matthew-miller", "united-states"} for p in us)
+
+
+@pytest.mark.parametrize("role, side", [
+    ("Azerbaijani President", "Azerbaijan"), ("U.S. Secretary of State", "United States"),
+    ("State Department spokesman", "United States"), ("EU foreign policy chief", "European Union"),
+    ("USAID Director", None), ("Foreign Minister", None)])
+def test_a_role_names_the_side_a_person_speaks_for(role, side):
+    from storyline.compare.positions import side_of_role
+
+    assert side_of_role(role) == side
+
+
+def test_a_name_written_with_its_role_is_the_same_party():
+    from storyline.compare.positions import name_variants
+
+    assert name_variants(["comedian-ellen-degeneres", "ellen-degeneres", "armenia", "western-armenia"]) == {
+        "comedian-ellen-degeneres": "ellen-degeneres"}
+
+
 def test_different_times_are_not_a_contradiction(made_up):
     arts, anns = made_up
     result = compare(arts, anns)

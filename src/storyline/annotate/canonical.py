@@ -96,13 +96,13 @@ def _link_roles(mentions: list[Mention], entities: dict[str, Entity]) -> None:
         if m.source != "role":
             continue
         wanted = normalise_role(m.role or m.text)
-        country = _country_in(m.role or "")
+        country = country_in(m.role or "")
         holders = []
         for e in entities.values():
             if e.kind != "person":
                 continue
             for role in e.roles:
-                if normalise_role(role).endswith(wanted) and (not country or _country_in(role) in {None, country}):
+                if normalise_role(role).endswith(wanted) and (not country or country_in(role) in {None, country}):
                     holders.append(e.entity_id)
                     break
         holders = sorted(set(holders))
@@ -114,7 +114,8 @@ def _link_roles(mentions: list[Mention], entities: dict[str, Entity]) -> None:
             m.entity_id = ""
 
 
-def _country_in(role: str) -> str | None:
+def country_in(role: str) -> str | None:
+    """The country a role names ("Azerbaijani President" -> "Azerbaijan", "U.S. Secretary of State"), else None."""
     for word in re.findall(r"[\w.]+", role):
         bare = _POSSESSIVE.sub("", word)
         if bare in COUNTRIES:

@@ -8,6 +8,7 @@ abbreviations: the statistical parser is never loaded (it would cost more than e
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from storyline.model import Article
 
@@ -30,6 +31,12 @@ def annotated_text(article: Article) -> tuple[str, int]:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end), never crossing a line break."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cached: a report splits each article several times (comparison, summaries, timeline, sources)."""
     spans = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -44,7 +51,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if text[start:].strip():
         spans.append(_trim(text, start, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

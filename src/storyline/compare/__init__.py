@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from storyline.annotate.types import Annotations
 from storyline.compare.align import THRESHOLDS, align, candidate_pairs
-from storyline.compare.disagree import actor_conflicts, disagreements
+from storyline.compare.disagree import actor_conflicts, disagreements, may_disagree
+from storyline.compare.positions import group_positions, party_names, party_sides
 from storyline.compare.sources import outlet, source_groups
 from storyline.compare.units import Unit, article_units
 from storyline.model import Article
@@ -63,7 +64,15 @@ class Fact:
     events: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, as ``dataclasses.asdict`` gives it (written out: a report converts tens of
+        thousands of facts, and asdict's deep copies cost seconds)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["outlets"] = list(self.outlets)
+        out["evidence"] = [{f.name: getattr(e, f.name) for f in fields(e)} for e in self.evidence]
+        out["disagreements"] = [{"kind": d["kind"], "values": list(d["values"]),
+                                 "evidence": [dict(x) for x in d["evidence"]]} for d in self.disagreements]
+        out["events"] = list(self.events)
+        return out
 
 
 @dataclass
@@ -71,7 +80,7 @@ class Positions:
     """Aligned statements of different parties on one matter, side by side."""
 
     topic: str  # a representative sentence
-    positions: list[dict]  # {party, party_name, stance, fact_id}
+    positions: list[dict]  # {side, side_name, party, party_name, stance, fact_id}, one per side
 
 
 @dataclass
@@ -100,7 +109,7 @@ def choose_embedder(n_sentences: int, embedder: str = "auto") -> str:
 def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations | None], *,
             events: Mapping[str, str] | None = None, embedder: str = "auto") -> Comparison:
     """Compare what the given articles say, fact by fact (see the module docstring)."""
-    from storyline.compare.vectors import encode
+    from storyline.compare.vectors import encode, one_blas_thread
 
     articles = sorted(articles, key=lambda a: a.id)
     ids = {a.id for a in articles}
@@ -114,7 +123,7 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
     link = THRESHOLDS.get(name, THRESHOLDS["minilm"])[0]
     pairs = candidate_pairs(vectors, units, min(link - 0.15, COPY_SIMILARITY)) if len(units) > 1 else []
     groups_of = source_groups(articles, *_copied_sentences(units, pairs))
-    by_id = {a.id: a for a in articles}
+    outlets = {a.id: outlet(a) for a in articles}
     published = {a.id: a.published for a in articles}
 
     def cosine(i: int, j: int) -> float:
@@ -122,52 +131,47 @@ def compare(articles: Sequence[Article], annotations: Mapping[str, Annotations |
 
     facts: list[Fact] = []
     unit_fact: dict[int, Fact] = {}
-    for group in align(units, vectors, name, pairs):
-        fact = _fact(group, units, vectors, by_id, groups_of, events, published, cosine, link)
-        if fact is not None:
-            facts.append(fact)
-            unit_fact.update({i: fact for i in group})
+    groups = align(units, vectors, name, pairs)
+    with one_blas_thread():  # many small products
+        for group in groups:
+            fact = _fact(group, units, vectors, outlets, groups_of, events, published, cosine, link)
+            if fact is not None:
+                facts.append(fact)
+                unit_fact.update({i: fact for i in group})
     for d in actor_conflicts(units, pairs, groups_of):
         for i in (d.a, d.b):
             if i in unit_fact:
                 unit_fact[i].status = "contradicted"
                 unit_fact[i].disagreements.append(_describe(d, unit_fact[i], units))
-    positions = _positions(units, pairs, unit_fact, link)
+    positions = _positions(units, pairs, unit_fact, link, annotations)
     order = {s: i for i, s in enumerate(STATUSES)}
     facts.sort(key=lambda f: (order[f.status], -f.independent_sources, f.evidence[0].article_id, f.evidence[0].start))
     return Comparison(facts, positions, name, len(articles))
 
 
-def _positions(units: list[Unit], pairs, unit_fact: dict[int, Fact], link: float) -> list[Positions]:
-    """Facts of different parties whose sentences align: one matter, several positions."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    facts = {}
+def _positions(units: list[Unit], pairs, unit_fact: dict[int, Fact], link: float,
+               annotations: Mapping[str, Annotations | None]) -> list[Positions]:
+    """Party facts of different sides whose sentences align: one matter, one position per side
+    (compare/positions.py)."""
+    links: dict[tuple[str, str], float] = {}
     for i, j, c in pairs:
-        a, b = units[i], units[j]
-        if c < link or not a.party or not b.party or a.party == b.party or i not in unit_fact or j not in unit_fact:
+        fa, fb = unit_fact.get(i), unit_fact.get(j)
+        if fa is None or fb is None or fa is fb or not fa.party or not fb.party:
             continue
-        fa, fb = unit_fact[i], unit_fact[j]
-        facts[fa.fact_id], facts[fb.fact_id] = fa, fb
-        ra, rb = find(fa.fact_id), find(fb.fact_id)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    clusters: dict[str, list[Fact]] = {}
-    for fid in sorted(facts):
-        clusters.setdefault(find(fid), []).append(facts[fid])
+        key = (min(fa.fact_id, fb.fact_id), max(fa.fact_id, fb.fact_id))
+        links[key] = max(links.get(key, c), c)
+    facts = {f.fact_id: f for f in unit_fact.values() if f.party}
+    kept = sorted({fid for key in links for fid in key})
+    anns = [annotations[k] for k in sorted(annotations)]
+    names = party_names(anns)
     out = []
-    for members in clusters.values():
-        members.sort(key=lambda f: (f.party or "", f.fact_id))
-        out.append(Positions(members[0].text, [
-            {"party": f.party, "party_name": f.party_name, "stance": f.stance, "fact_id": f.fact_id} for f in members]))
-    out.sort(key=lambda p: p.positions[0]["fact_id"])
+    for block in group_positions([facts[fid] for fid in kept], links, party_sides(anns), link, names):
+        ids = [f.fact_id for f, _, _ in block]
+        centre = min(ids, key=lambda x: (-round(sum(links.get((min(x, y), max(x, y)), 0.0) for y in ids), 6), x))
+        out.append(Positions(next(f.text for f, _, _ in block if f.fact_id == centre), [
+            {"side": side, "side_name": side_name, "party": f.party, "party_name": names.get(f.party, f.party_name),
+             "stance": f.stance, "fact_id": f.fact_id} for f, side, side_name in block]))
+    out.sort(key=lambda p: min(x["fact_id"] for x in p.positions))
     return out
 
 
@@ -183,7 +187,7 @@ def _copied_sentences(units: list[Unit], pairs) -> tuple[dict[tuple[str, str], i
     return dict(copied), dict(sizes)
 
 
-def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, link) -> Fact | None:
+def _fact(members, units, vectors, outlets, groups_of, events, published, cosine, link) -> Fact | None:
     sources = {groups_of[units[i].article_id] for i in members}
     if len(members) == 1 and not units[members[0]].informative:
         return None
@@ -191,7 +195,7 @@ def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, 
     for x in range(len(members)):
         for y in range(x + 1, len(members)):
             a, b = units[members[x]], units[members[y]]
-            if groups_of[a.article_id] == groups_of[b.article_id]:
+            if groups_of[a.article_id] == groups_of[b.article_id] or not may_disagree(a, b):
                 continue
             c = cosine(a.index, b.index)
             if c < link - 0.1:
@@ -205,8 +209,8 @@ def _fact(members, units, vectors, by_id, groups_of, events, published, cosine, 
     else:
         rep = members[0]
     first = units[rep]
-    evidence = [Evidence(u.article_id, outlet(by_id[u.article_id]), u.start, u.end, u.text,
-                         by_id[u.article_id].published, events.get(u.article_id))
+    evidence = [Evidence(u.article_id, outlets[u.article_id], u.start, u.end, u.text,
+                         published[u.article_id], events.get(u.article_id))
                 for u in sorted((units[i] for i in members), key=lambda u: (u.article_id, u.start))]
     digest = hashlib.sha1("|".join(f"{e.article_id}:{e.start}" for e in evidence).encode()).hexdigest()[:10]
     fact = Fact(

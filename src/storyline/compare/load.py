@@ -27,7 +27,7 @@ class StorySet:
 def load_story(store, story_id: str | None = None) -> StorySet:
     """The articles of ``story_id`` (every article in the database when None) with their annotations."""
     from storyline.store import grouping
-    from storyline.store.annotations import load_annotations
+    from storyline.store.annotations import load_annotations_many
 
     conn = store.conn
     events: dict[str, str] = {}
@@ -48,7 +48,7 @@ def load_story(store, story_id: str | None = None) -> StorySet:
         events = {aid: ev for aid, (ev, _) in assigned.items()}
         order = sorted(set(events.values()))
     articles.sort(key=lambda a: a.id)
-    annotations = {a.id: load_annotations(conn, a.id) for a in articles}
+    annotations = load_annotations_many(conn, [a.id for a in articles])
     missing = [a for a in articles if annotations[a.id] is None and not a.duplicate_of]
     if missing:
         from storyline.annotate import annotate_many

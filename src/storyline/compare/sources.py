@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from storyline.annotate.text import sentences
@@ -87,10 +88,12 @@ def source_groups(articles: Sequence[Article], copied: dict[tuple[str, str], int
     return {aid: find(aid) for aid in parent}
 
 
-def _sentence_hashes(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _sentence_hashes(text: str) -> frozenset[str]:
+    """Normalised long sentences of a text (cached: a report groups sources per event and per story)."""
     out = set()
     for a, b in sentences(text):
         norm = " ".join(re.findall(r"\w+", text[a:b].lower()))
         if len(norm.split()) >= 8:
             out.add(norm)
-    return out
+    return frozenset(out)

@@ -9,13 +9,16 @@ words of an article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from storyline.annotate.text import annotated_text, sentences
 from storyline.annotate.types import Annotations, Figure, TimeRef
 from storyline.model import Article
 
 MIN_WORDS = 6
+NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|deny|refused to)\b", re.I)
 _BOILERPLATE = re.compile(
     r"^(be the first to comment|leave a (reply|comment)|your email address|sign up|subscribe|share this|"
     r"read more|click here|all rights reserved|copyright|follow us)", re.I)
@@ -44,6 +47,21 @@ class Unit:
     def attribution(self) -> str:
         return f"party:{self.party}" if self.party else "outlet"
 
+    @cached_property
+    def counted_keys(self) -> frozenset[str]:
+        """What the sentence's figures count (``counted_key``), for quick matching."""
+        return frozenset(k for k in (counted_key(f) for f in self.figures) if k is not None)
+
+    @cached_property
+    def dated_words(self) -> frozenset[str]:
+        """The words naming what the sentence's resolved dates are dates of (all of them together)."""
+        return frozenset(w for i, t in enumerate(self.times) if t.begin for w in self.anchor_words.get(i, ()))
+
+    @cached_property
+    def negated(self) -> bool:
+        """The sentence says something did not happen (or denies it)."""
+        return bool(NEGATION.search(self.text))
+
     @property
     def informative(self) -> bool:
         """Worth listing even when no other outlet says it: it carries a figure, a date or a claim."""
@@ -70,27 +88,40 @@ def article_units(article: Article, ann: Annotations | None, start_index: int = 
     body = article.text
     offset = ann.body_offset if ann is not None else annotated_text(article)[1]
     units: list[Unit] = []
+    spans = _Spans(ann) if ann is not None else None
     for order, (a, b) in enumerate(sentences(body)):
         text = body[a:b]
         if len(text.split()) < MIN_WORDS or _BOILERPLATE.match(text):
             continue
         unit = Unit(start_index + len(units), article.id, order, a, b, text)
         if ann is not None:
-            _attach(unit, ann, a + offset, b + offset, body, offset)
+            _attach(unit, ann, spans, a + offset, b + offset, body, offset)
         units.append(unit)
     return units
 
 
-def _inside(start: int, end: int, a: int, b: int) -> bool:
-    return start >= a and end <= b
+class _Spans:
+    """An article's figures, times and mentions by start offset, to find those inside a sentence
+    without scanning them all for every sentence."""
+
+    def __init__(self, ann: Annotations):
+        self.kinds = {name: (items, sorted(range(len(items)), key=lambda k: items[k].start))
+                      for name, items in (("figures", ann.figures), ("times", ann.times), ("mentions", ann.mentions))}
+        self.starts = {name: [items[k].start for k in order] for name, (items, order) in self.kinds.items()}
+
+    def inside(self, name: str, a: int, b: int) -> list:
+        """The items that lie within [a, b], in their original order."""
+        items, order = self.kinds[name]
+        starts = self.starts[name]
+        found = sorted(order[k] for k in range(bisect_left(starts, a), bisect_right(starts, b)) if items[order[k]].end <= b)
+        return [items[k] for k in found]
 
 
-def _attach(unit: Unit, ann: Annotations, a: int, b: int, body: str, offset: int) -> None:
-    unit.figures = [f for f in ann.figures if _inside(f.start, f.end, a, b) and not _is_year(f)]
-    unit.times = [t for t in ann.times if _inside(t.start, t.end, a, b) and t.kind != "duration"]
-    for m in ann.mentions:
-        if _inside(m.start, m.end, a, b):
-            unit.entities.add(m.acts_as or m.entity_id or m.text.lower())
+def _attach(unit: Unit, ann: Annotations, spans: _Spans, a: int, b: int, body: str, offset: int) -> None:
+    unit.figures = [f for f in spans.inside("figures", a, b) if not _is_year(f)]
+    unit.times = [t for t in spans.inside("times", a, b) if t.kind != "duration"]
+    for m in spans.inside("mentions", a, b):
+        unit.entities.add(m.acts_as or m.entity_id or m.text.lower())
     for i, t in enumerate(unit.times):
         unit.anchor_words[i] = anchor_words(body, t.start - offset, t.end - offset)
     for i, f in enumerate(unit.figures):

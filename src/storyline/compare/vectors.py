@@ -7,6 +7,7 @@ cache keeps that to one model pass per distinct sentence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,3 +29,17 @@ def encode(embedder: str, texts: Sequence[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, model.dim), dtype=np.float32)
     return np.stack([_CACHE[(embedder, t)] for t in texts])
+
+
+@lru_cache(maxsize=1)
+def _blas():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which BLAS runs on one thread: for loops of many small products (a group's
+    vectors against another's, a few sentences' cosines), where threads only add waiting; on a
+    shared machine that waiting was measured to make such a loop 5x slower. Results are the same."""
+    return _blas().limit(limits=1, user_api="blas")

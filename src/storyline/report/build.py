@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from storyline.compare import compare
 from storyline.compare.load import StorySet
 from storyline.compare.sources import outlet
+from storyline.compare.vectors import one_blas_thread
 from storyline.summarize import build_timeline, summarize_event
 
 SCHEMA = "storyline-report/1"
@@ -32,23 +33,11 @@ def build_report(story: StorySet, *, timeline_dates: int | None = None, per_date
     for f in comparison.facts:
         for ev in f.events:
             facts_by_event[ev].append(f.fact_id)
-    events = []
-    for ev in event_ids:
-        arts = sorted(members[ev], key=lambda a: (a.published or "9999", a.id))
-        dates = sorted(a.published for a in arts if a.published)
-        events.append({
-            "id": ev,
-            "title": next((a.title for a in arts if a.title), None),
-            "first_published": dates[0] if dates else None,
-            "last_published": dates[-1] if dates else None,
-            "articles": [a.id for a in arts],
-            "outlets": sorted({outlet(a) for a in arts}),
-            "summary": summarize_event(arts, sentences=summary_sentences, embedder=embedder),
-            "facts": facts_by_event.get(ev, []),
-        })
-    facts = [f.as_dict() for f in comparison.facts]
-    single = [f for f in facts if f["status"] == "single-source"]
-    shown = [f for f in facts if f["status"] != "single-source"] + single[:MAX_SINGLE_SOURCE]
+    with one_blas_thread():  # hundreds of small events: small products
+        events = [_event(ev, members[ev], facts_by_event, summary_sentences, embedder) for ev in event_ids]
+    single = [f for f in comparison.facts if f.status == "single-source"]
+    shown = [f.as_dict() for f in comparison.facts if f.status != "single-source"] + \
+        [f.as_dict() for f in single[:MAX_SINGLE_SOURCE]]
     dates = sorted(days)
     return {
         "schema": SCHEMA,
@@ -60,7 +49,7 @@ def build_report(story: StorySet, *, timeline_dates: int | None = None, per_date
             "events": len(events),
             "outlets": sorted({outlet(a) for a in articles}),
         },
-        "counts": dict(sorted(Counter(f["status"] for f in facts).items())),
+        "counts": dict(sorted(Counter(f.status for f in comparison.facts).items())),
         "embedder": comparison.embedder,
         "timeline": [e.as_dict() for e in timeline],
         "events": events,
@@ -72,6 +61,21 @@ def build_report(story: StorySet, *, timeline_dates: int | None = None, per_date
                       "published": a.published, "duplicate_of": a.duplicate_of, "event": story.events.get(a.id)}
                      for a in sorted(articles, key=lambda a: (a.published or "9999", a.id))],
         "texts": {a.id: a.text for a in sorted(articles, key=lambda a: a.id) if a.id in by_id},
+    }
+
+
+def _event(ev: str, arts: list, facts_by_event: dict[str, list[str]], summary_sentences: int, embedder: str) -> dict:
+    arts = sorted(arts, key=lambda a: (a.published or "9999", a.id))
+    dates = sorted(a.published for a in arts if a.published)
+    return {
+        "id": ev,
+        "title": next((a.title for a in arts if a.title), None),
+        "first_published": dates[0] if dates else None,
+        "last_published": dates[-1] if dates else None,
+        "articles": [a.id for a in arts],
+        "outlets": sorted({outlet(a) for a in arts}),
+        "summary": summarize_event(arts, sentences=summary_sentences, embedder=embedder),
+        "facts": facts_by_event.get(ev, []),
     }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from storyline.report.markdown import _speaker
+
 CSS = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#222}
 table{border-collapse:collapse;width:100%;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
@@ -69,7 +71,7 @@ def to_html(r: dict) -> str:
             for side in pos["positions"]:
                 f = facts.get(side["fact_id"])
                 said = f"{e(f['text'])} {_cite(f['evidence'][0])}" if f else ""
-                p.append(f"<tr><td>{e(side['party_name'])} ({e(side['stance'])})</td><td>{said}</td></tr>")
+                p.append(f"<tr><td>{e(_speaker(side))} ({e(side['stance'])})</td><td>{said}</td></tr>")
             p.append("</table>")
     p.append('<h2 id="entities">Entities</h2><table><tr><th>entity</th><th>kind</th><th>articles</th><th>mentions</th></tr>')
     p.extend(f"<tr><td>{e(x['name'])}</td><td>{e(x['kind'])}</td><td>{int(x['articles'])}</td><td>{int(x['mentions'])}</td></tr>"

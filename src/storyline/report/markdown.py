@@ -54,7 +54,7 @@ def to_markdown(r: dict) -> str:
             for pos in p["positions"]:
                 f = facts.get(pos["fact_id"])
                 said = f" {md(f['text'])} {cite(f['evidence'][0])}" if f else ""
-                out.append(f"  - **{md(pos['party_name'])}** ({md(pos['stance'])}):{said}")
+                out.append(f"  - **{md(_speaker(pos))}** ({md(pos['stance'])}):{said}")
     out += ["", "## Entities", "", "| entity | kind | articles | mentions |", "|---|---|---|---|"]
     out.extend(f"| {md(e['name'])} | {md(e['kind'])} | {e['articles']} | {e['mentions']} |" for e in r["entities"])
     out += ["", "## Figures", "", "| figure | counted | article |", "|---|---|---|"]
@@ -65,3 +65,9 @@ def to_markdown(r: dict) -> str:
         title = md(a["title"] or a["id"])
         out.append(f"- `{md(a['id'])}` {a['published'] or '?'} {md(a['outlet'])}: " + (f"[{title}]({url})" if url else title))
     return "\n".join(out) + "\n"
+
+
+def _speaker(pos: dict) -> str:
+    """The side, and who spoke for it when that is a person: "United States (Antony Blinken)"."""
+    side, party = pos.get("side_name") or pos["party_name"], pos["party_name"]
+    return side if not party or party == side or pos.get("side") == pos.get("party") else f"{side} ({party})"

@@ -145,27 +145,58 @@ def _entity(row: sqlite3.Row) -> Entity:
 
 
 def load_annotations(conn: sqlite3.Connection, article_id: str) -> Annotations | None:
-    head = conn.execute("SELECT * FROM article_annotations WHERE article_id = ?", (article_id,)).fetchone()
-    if head is None:
-        return None
-    published = conn.execute("SELECT published FROM articles WHERE article_id = ?", (article_id,)).fetchone()
-    ann = Annotations(article_id, head["body_offset"], published["published"] if published else None,
-                      head["anchor_date"], head["anchor_kind"], head["event_date"], head["event_date_source"])
-    q = "SELECT * FROM {} WHERE article_id = ? ORDER BY start_char, end_char, rowid"
-    ann.mentions = [Mention(r["start_char"], r["end_char"], r["text"], r["kind"], r["entity_id"] or "", r["role"],
-                            r["acts_as"], r["source"]) for r in conn.execute(q.format("mentions"), (article_id,))]
-    ann.times = [TimeRef(r["start_char"], r["end_char"], r["text"], r["kind"], r["value"], r["begin_date"],
-                         r["until_date"], r["granularity"], r["anchor"], r["qualifier"])
-                 for r in conn.execute(q.format("time_refs"), (article_id,))]
-    ann.figures = [Figure(r["start_char"], r["end_char"], r["text"], _num(r["value"]), r["unit"], r["counted"],
-                          r["qualifier"]) for r in conn.execute(q.format("figures"), (article_id,))]
-    ann.quotes = [Quote(r["start_char"], r["end_char"], r["text"], r["kind"], r["speaker"], r["speaker_id"], r["verb"],
-                        r["cue_start"], r["cue_end"]) for r in conn.execute(q.format("quotes"), (article_id,))]
-    ann.claims = [Claim(r["start_char"], r["end_char"], r["text"], r["party"], r["party_id"], r["stance"], r["verb"],
-                        r["sentence_start"], r["sentence_end"]) for r in conn.execute(q.format("claims"), (article_id,))]
-    ids = sorted({m.entity_id for m in ann.mentions if m.entity_id} | {m.acts_as for m in ann.mentions if m.acts_as})
-    ann.entities = [e for e in (entity(conn, i) for i in ids) if e]
-    return ann
+    return load_annotations_many(conn, [article_id])[article_id]
+
+
+def load_annotations_many(conn: sqlite3.Connection, article_ids: Iterable[str], *,
+                          chunk: int = 500) -> dict[str, Annotations | None]:
+    """Annotations of many articles in a few queries per table (a story's report reads thousands of
+    articles; one query per article and per entity cost seconds). None for unannotated articles."""
+    ids = list(dict.fromkeys(article_ids))
+    out: dict[str, Annotations | None] = {i: None for i in ids}
+    for lo in range(0, len(ids), chunk):
+        part = ids[lo : lo + chunk]
+        marks = ",".join("?" * len(part))
+        for head in conn.execute(
+            "SELECT h.*, a.published AS article_published FROM article_annotations h "
+            f"LEFT JOIN articles a ON a.article_id = h.article_id WHERE h.article_id IN ({marks})", part
+        ):
+            out[head["article_id"]] = Annotations(
+                head["article_id"], head["body_offset"], head["article_published"], head["anchor_date"],
+                head["anchor_kind"], head["event_date"], head["event_date_source"])
+        for table, attr, make in _READERS:
+            q = f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, start_char, end_char, rowid"
+            for r in conn.execute(q, part):
+                ann = out[r["article_id"]]
+                if ann is not None:
+                    getattr(ann, attr).append(make(r))
+    wanted = sorted({i for ann in out.values() if ann is not None for m in ann.mentions
+                     for i in (m.entity_id, m.acts_as) if i})
+    rows: dict[str, sqlite3.Row] = {}
+    for lo in range(0, len(wanted), chunk):
+        part = wanted[lo : lo + chunk]
+        for row in conn.execute(f"SELECT * FROM entities WHERE entity_id IN ({','.join('?' * len(part))})", part):
+            rows[row["entity_id"]] = row
+    for ann in out.values():
+        if ann is not None:
+            ids_here = sorted({m.entity_id for m in ann.mentions if m.entity_id} | {m.acts_as for m in ann.mentions if m.acts_as})
+            ann.entities = [_entity(rows[i]) for i in ids_here if i in rows]
+    return out
+
+
+_READERS = (
+    ("mentions", "mentions", lambda r: Mention(r["start_char"], r["end_char"], r["text"], r["kind"], r["entity_id"] or "",
+                                               r["role"], r["acts_as"], r["source"])),
+    ("time_refs", "times", lambda r: TimeRef(r["start_char"], r["end_char"], r["text"], r["kind"], r["value"],
+                                             r["begin_date"], r["until_date"], r["granularity"], r["anchor"],
+                                             r["qualifier"])),
+    ("figures", "figures", lambda r: Figure(r["start_char"], r["end_char"], r["text"], _num(r["value"]), r["unit"],
+                                            r["counted"], r["qualifier"])),
+    ("quotes", "quotes", lambda r: Quote(r["start_char"], r["end_char"], r["text"], r["kind"], r["speaker"],
+                                         r["speaker_id"], r["verb"], r["cue_start"], r["cue_end"])),
+    ("claims", "claims", lambda r: Claim(r["start_char"], r["end_char"], r["text"], r["party"], r["party_id"],
+                                         r["stance"], r["verb"], r["sentence_start"], r["sentence_end"])),
+)
 
 
 def entity(conn: sqlite3.Connection, entity_id: str) -> Entity | None:
