@@ -96,12 +96,16 @@ class TreeModel:
     def contributions(self, values: dict[str, float]) -> dict[str, float]:
         x = np.array([values[f] for f in self.features], dtype=np.float64)
         out = np.zeros(len(self.features))
-        for root in self.roots.tolist():
-            node = root
-            while self.feature[node] >= 0:
-                child = self.left[node] if x[self.feature[node]] <= self.split[node] else self.right[node]
-                out[self.feature[node]] += self.value[child] - self.value[node]
-                node = child
+        nodes = self.roots.copy()
+        for _ in range(self.depth):  # all trees walk down one level at a time
+            feat = self.feature[nodes]
+            inner = feat >= 0
+            if not inner.any():
+                break
+            node, f = nodes[inner], feat[inner]
+            child = np.where(x[f] <= self.split[node], self.left[node], self.right[node])
+            np.add.at(out, f, self.value[child] - self.value[node])
+            nodes[inner] = child
         return {f: float(v) for f, v in zip(self.features, out)}
 
     def to_dict(self) -> dict:

@@ -211,8 +211,8 @@ class GroupProfile:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
-        idf = stats.idf
-        self.term_norm = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(self.terms.items())))
+        idf = stats.idf  # fsum: exact, so the order of the terms (in memory or read back) cannot matter
+        self.term_norm = math.sqrt(math.fsum((c * idf(t)) ** 2 for t, c in self.terms.items()))
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
