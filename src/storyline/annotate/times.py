@@ -34,7 +34,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?![:\d])", re.I)),
     ("dmy", re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
-    ("season", re.compile(rf"\b(?:the\s+)?(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?{_YEAR}\b")),
+    ("season", re.compile(rf"\b(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?{_YEAR}\b")),
     ("rel_event", re.compile(r"\b(?:(?:the|a|one)\s+(?P<what>day|night|week|month|year)\s+(?P<dir>before|after|earlier|later)"
                              r"|the\s+(?P<dir2>previous|preceding|following)\s+(?P<what2>day|night|week|month|year)"
                              r"|the\s+(?P<next>next)\s+(?P<what3>day|morning))\b", re.I)),
