@@ -195,3 +195,14 @@ def test_hyphenated_number_compounds_get_their_unit_or_counted_thing():
     assert got("the 25-year-old man") == [(25, "year", "man")]
     assert got("a two-year-old girl") == [(2, "year", "girl")]
     assert got("a 3-0 win and Covid-19 cases") == []
+
+
+def test_known_one_word_organisations_are_found_past_the_lead():
+    lead = "The council met for a long session on the budget and the roads, and members disagreed about most items. "
+    art = _article(lead + "Later, USAID Director Samantha Power urged calm. The minister said on Twitter that the "
+                   "talks would go on. A twitter of birds filled the square.")
+    ann = annotate(art)
+    ids = {(m.text, m.entity_id) for m in ann.mentions}
+    assert ("Twitter", "org:twitter") in ids and ("USAID", "org:usaid") in ids
+    assert not any(m.text == "twitter" for m in ann.mentions)  # matched as written, not the common noun
+    assert ("person:samantha-power", "USAID Director") in {(m.entity_id, m.role) for m in ann.mentions}
