@@ -77,6 +77,17 @@ def test_times_resolved_with_their_anchor(seeds):
     assert (month.kind, month.value, month.qualifier) == ("duration", "P1M", "lower")
     earlier = next(t for t in seeds[A003].times if t.text == "earlier this year")
     assert earlier.value is None and earlier.anchor is None  # no anchor yet: said so, not guessed
+    day_before = next(t for t in seeds[A003].times if t.text == "the day before")
+    assert (day_before.kind, day_before.value) == ("relative", None)  # relative to a call with no known date
+
+
+def test_day_before_the_main_event_resolves_once_anchored(seed_articles):
+    """Seed 003: "spoken with Pashinyan the day before his call with President Aliyev" - the lead's call."""
+    article = seed_articles[A003]
+    ann = reanchor(annotate_many([article])[0], article, ["2023-04-17"])
+    assert ann.event_date == "2023-04-16"  # "on Sunday"
+    day_before = next(t for t in ann.times if t.text == "the day before")
+    assert (day_before.kind, day_before.value, day_before.anchor) == ("date", "2023-04-15", "event 2023-04-16")
 
 
 def test_figures(seeds):
@@ -113,6 +124,9 @@ def test_attributed_claims(seeds):
     assert has("org:government-of-azerbaijan", "asserts", "the road is open for humanitarian cargo")
     baku = next(c for c in claims if c.stance == "denies")
     assert baku.party == "Baku"
+    it = next(c for c in seeds[A000].claims if c.party == "it")  # "Although it claimed that ..., Baku has ..."
+    assert (it.party_id, it.party_source) == ("org:government-of-azerbaijan", "pronoun")
+    assert it.text.startswith("the ones blocking the road") and it.text.endswith("in the area")
 
 
 @pytest.mark.parametrize("article_id", [A000, A002, A003])

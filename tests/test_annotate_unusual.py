@@ -141,3 +141,68 @@ def test_reported_speech_without_a_named_speaker_and_urging_clause():
     assert urging.text == "to lift the blockade" and urging.speaker_id == "person:antony-blinken"
     unnamed = next(q for q in quotes if q.text.startswith("sanctions are needed"))
     assert unnamed.speaker == "lawmakers" and unnamed.speaker_id is None
+
+
+def test_pronoun_party_resolves_to_a_named_party_and_says_so():
+    fronted = annotate(_article("Although it claimed that the ones blocking the road are activists, "
+                                "Baku has reiterated its support for them.", published="2023-01-24")).claims
+    it = next(c for c in fronted if c.party == "it")
+    assert (it.party_id, it.stance, it.party_source) == ("org:government-of-azerbaijan", "asserts", "pronoun")
+    assert it.text == "the ones blocking the road are activists"  # ends where the main clause starts
+    assert next(c for c in fronted if c.party == "Baku").party_source == "mention"
+    previous = annotate(_article("Azerbaijan denied the reports. It said that the road is open for cargo.")).claims
+    assert ("It", "org:government-of-azerbaijan", "pronoun") in {(c.party, c.party_id, c.party_source) for c in previous}
+    person = annotate(_article("Antony Blinken said that talks must go on. He insisted that the corridor must reopen.")).claims
+    assert ("He", "person:antony-blinken") in {(c.party, c.party_id) for c in person}
+
+
+def test_pronoun_without_a_compatible_party_gives_no_claim():
+    claims = annotate(_article("The war in 2020 claimed the lives of thousands. It claimed that the land was theirs. "
+                               "Antony Blinken met the envoy. It insisted that the road stays shut.")).claims
+    assert claims == []  # "it" has no organisation or government that made a claim nearby: not guessed
+
+
+def test_seasons_with_years_are_intervals():
+    times = {t.text: t for t in find_times("Talks failed in the spring of 2019 and in summer 2020; winter 2019 was cold, "
+                                           "and the fall of 2021 quiet. In spring the rains come.", None, None)}
+    spring = times["spring of 2019"]  # "the" stays outside, like "the 2020 war" (compare reads the phrase)
+    assert (spring.kind, spring.value, spring.begin, spring.until) == ("interval", "2019-SP", "2019-03-01", "2019-05-31")
+    assert (times["summer 2020"].begin, times["summer 2020"].until) == ("2020-06-01", "2020-08-31")
+    assert (times["winter 2019"].begin, times["winter 2019"].until) == ("2019-12-01", "2020-02-29")
+    assert times["fall of 2021"].value == "2021-FA"
+    assert not any("spring the" in t for t in times)  # a season without a year is not resolved
+
+
+def test_time_relative_to_another_event():
+    art = _article("Blinken called Aliyev on Monday. He had spoken with Pashinyan the day before his call with Aliyev. "
+                   "A day earlier, troops moved. The week before the election, protests grew.",
+                   title="Blinken calls Aliyev", published="2023-01-24")
+    times = {t.text: t for t in annotate(art).times}
+    before = times["the day before"]  # its reference ("his call with Aliyev") is the main event of the lead
+    assert (before.kind, before.value, before.anchor) == ("date", "2023-01-22", "event 2023-01-23")
+    assert times["A day earlier"].value == "2023-01-22"
+    election = times["The week before"]  # the election's date is unknown: recognised, left unresolved
+    assert (election.kind, election.value, election.granularity) == ("relative", None, "week")
+
+
+def test_hyphenated_number_compounds_get_their_unit_or_counted_thing():
+    def got(text):
+        return [(f.value, f.unit, f.counted) for f in find_figures(text)]
+
+    assert got("A 6.1-magnitude earthquake hit the region.") == [(6.1, None, "magnitude")]
+    assert got("He got a 10-year sentence.") == [(10, "year", "sentence")]
+    assert got("a 5-kilometre stretch") == [(5, "km", "stretch")]
+    assert got("the 25-year-old man") == [(25, "year", "man")]
+    assert got("a two-year-old girl") == [(2, "year", "girl")]
+    assert got("a 3-0 win and Covid-19 cases") == []
+
+
+def test_known_one_word_organisations_are_found_past_the_lead():
+    lead = "The council met for a long session on the budget and the roads, and members disagreed about most items. "
+    art = _article(lead + "Later, USAID Director Samantha Power urged calm. The minister said on Twitter that the "
+                   "talks would go on. A twitter of birds filled the square.")
+    ann = annotate(art)
+    ids = {(m.text, m.entity_id) for m in ann.mentions}
+    assert ("Twitter", "org:twitter") in ids and ("USAID", "org:usaid") in ids
+    assert not any(m.text == "twitter" for m in ann.mentions)  # matched as written, not the common noun
+    assert ("person:samantha-power", "USAID Director") in {(m.entity_id, m.role) for m in ann.mentions}

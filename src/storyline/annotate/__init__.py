@@ -20,7 +20,7 @@ from storyline.annotate.entities import find_mentions, ner_region, role_mentions
 from storyline.annotate.figures import find_figures
 from storyline.annotate.quotes import find_quotes
 from storyline.annotate.text import annotated_text, sentences
-from storyline.annotate.times import event_date, find_times, sibling_anchor
+from storyline.annotate.times import event_date, find_times, resolve_event_relative, sibling_anchor
 from storyline.annotate.types import Annotations, Claim, Entity, Figure, Mention, Quote, TimeRef
 from storyline.model import Article
 
@@ -69,6 +69,7 @@ def _resolve_times(ann: Annotations, text: str, sents: list[tuple[int, int]] | N
     body = [(s, e) for s, e in (sents if sents is not None else sentences(text)) if s >= ann.body_offset]
     lead_end = body[1][1] if len(body) > 1 else len(text)
     ann.event_date, ann.event_date_source = event_date(ann.times, lead_end, ann.anchor_date, ann.anchor_kind)
+    resolve_event_relative(ann.times, text, lead_end, ann.event_date)
 
 
 def reanchor(ann: Annotations, article: Article, sibling_dates: Sequence[str]) -> Annotations:

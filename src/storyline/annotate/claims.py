@@ -38,10 +38,17 @@ def find_claims(text: str, mentions: list[Mention], sents: list[tuple[int, int]]
     claims: list[Claim] = []
     mentions = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in mentions]
+    previous_claimants: list[tuple[int, int, str]] = []  # parties that made a claim in the sentence before
     for s, e in sents if sents is not None else sentences(text):
         sentence = text[s:e]
         local = mentions[bisect_left(starts, s) : bisect_left(starts, e)]
-        for party_start, party_end, party_id in _parties(text, s, e, local):
+        parties = list(_parties(text, s, e, local))
+        candidates = [(a, b, pid, "mention", e) for a, b, pid in parties]
+        if _PRONOUN_CUE.search(sentence):  # cheap test before looking for pronoun parties
+            candidates += _pronoun_parties(text, s, e, parties, previous_claimants)
+            candidates.sort()
+        claimants = []
+        for party_start, party_end, party_id, source, limit in candidates:
             verb = _VERB.match(text, party_end, e)
             if not verb:
                 gap = re.match(r",[^,]{1,40},", text[party_end:e])  # "Baku, on the other hand, refused"
@@ -55,20 +62,25 @@ def find_claims(text: str, mentions: list[Mention], sents: list[tuple[int, int]]
                 claim_start += that.end()
             while claim_start < e and text[claim_start] == " ":
                 claim_start += 1
-            claim_text = text[claim_start:e].rstrip(".")
+            claim_text = text[claim_start:limit].rstrip(".")
             if stance == "asserts" and verb.group("asserts") in {"said", "says"} and not that:
                 continue  # plain "said" without a clause is speech, left to quotes
+            if source == "pronoun" and stance == "asserts" and not that:
+                continue  # "it claimed the lives of ..." is not a statement: a pronoun party needs a clause
             if len(claim_text.split()) < 2:
                 continue
             participle = _ACCUSING.search(text, claim_start, e)
             if participle:  # "refused the claims, accusing at the same time Armenian forces of torturing ..."
                 claim_text = text[claim_start : participle.start()]
-            claims.append(Claim(claim_start, claim_start + len(claim_text), claim_text, text[party_start:party_end],
-                                party_id, stance, verb.group().strip(), s, e))
+            party = text[party_start:party_end]
+            claims.append(Claim(claim_start, claim_start + len(claim_text), claim_text, party,
+                                party_id, stance, verb.group().strip(), s, e, source))
+            claimants.append((party_start, party_end, party_id))
             if participle:
                 what = participle.group("what").rstrip(".")
                 claims.append(Claim(participle.start("what"), participle.start("what") + len(what), what,
-                                    text[party_start:party_end], party_id, "accuses", "accusing", s, e))
+                                    party, party_id, "accuses", "accusing", s, e, source))
+        previous_claimants = claimants
         for m in _CONDEMNATION.finditer(sentence):
             party_id = _side_id(m.group("party"), mentions, s + m.start("party"))
             subject = re.sub(r"\s+(?:has|have|had|was|were)\s+(?:been\s+)?(?:met|greeted|received)\s+with\s*$", "",
@@ -81,6 +93,41 @@ def find_claims(text: str, mentions: list[Mention], sents: list[tuple[int, int]]
                                     "characterises", who.group(1), s, e))
     claims.sort(key=lambda c: (c.start, c.party))
     return claims
+
+
+_PRONOUN = re.compile(r"\b(?P<p>[Ii]t|[Tt]hey|[Hh]e|[Ss]he)(?=\s)")
+_PRONOUN_CUE = re.compile(r"\b(?:[Ii]t|[Tt]hey|[Hh]e|[Ss]he)\s")
+_FRONTED = re.compile(r"\s*(?:Although|Though|Even though|While|Whereas|As|Since|Because|When|After)\s+$")
+
+
+def _compatible(pronoun: str, party_id: str) -> bool:
+    """ "he"/"she" stand for people; "it"/"they" for organisations and governments (countries map to those)."""
+    return party_id.startswith("person:") if pronoun.lower() in {"he", "she"} else party_id.startswith("org:")
+
+
+def _pronoun_parties(text: str, s: int, e: int, parties: list, previous_claimants: list):
+    """Pronouns right before a stance verb, each resolved to the party it stands for (source "pronoun").
+
+    In order: the main-clause subject after a fronted clause ("Although it claimed ..., Baku has
+    reiterated"), the nearest compatible party before it in the sentence, then the first compatible
+    party that made a claim in the previous sentence ("Baku denied ... It said that ..."). Unresolved
+    pronouns give no claim: a claim without a comparable party is no use to the comparison.
+    """
+    for m in _PRONOUN.finditer(text, s, e):
+        if not _VERB.match(text, m.end(), e):
+            continue
+        pronoun = m.group("p")
+        party_id, limit = None, e
+        if _FRONTED.fullmatch(text, s, m.start()):  # the claim ends where the main clause starts
+            party_id, limit = next(((pid, text.rindex(",", s, a)) for a, _, pid in parties if a > m.end()
+                                    and _compatible(pronoun, pid) and re.search(r",\s+(?:the\s+)?$", text[max(s, a - 8) : a])),
+                                   (None, e))
+        if party_id is None:
+            party_id = next((pid for a, b, pid in reversed(parties) if b <= m.start() and _compatible(pronoun, pid)), None)
+        if party_id is None:
+            party_id = next((pid for _, _, pid in previous_claimants if _compatible(pronoun, pid)), None)
+        if party_id:
+            yield m.start(), m.end(), party_id, "pronoun", limit
 
 
 def _parties(text: str, s: int, e: int, mentions: list[Mention]):

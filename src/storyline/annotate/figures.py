@@ -2,7 +2,8 @@
 
 "more than 120,000 people" -> 120000, counted "people", lower bound; "close to 7,000 people died" ->
 7000, approximate; "a two-year mandate" -> 2 year, counted "mandate"; "for over a month" -> 1 month,
-lower bound. Years and dates are left to the time expressions.
+lower bound; hyphenated compounds: "a 10-year sentence" -> 10 year, counted "sentence"; "a 6.1-magnitude
+quake" -> 6.1, counted "magnitude" (the word after the hyphen is what the number measures). Years and dates are left to the time expressions.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ _NUMBER = re.compile(
 )  # matched against the lower-cased text (same offsets): case-insensitive matching is twice as slow
 
 
+_DIGIT_COMPOUND = re.compile(r"-(?P<word>[a-z]+)(?P<old>-old)?\b")  # on the lower-cased text
+
+
 def word_number(words: str) -> float | None:
     """The value of a number written in words or digits: "seven" -> 7, "two hundred thousand" -> 200000."""
     words = words.strip().lower().replace(",", "")
@@ -80,6 +84,7 @@ def find_figures(text: str, skip: list[tuple[int, int]] = ()) -> list[Figure]:
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     for m in _NUMBER.finditer(lowered):
         start, end = m.start(), m.end()
+        hyphen_counted = None
         if any(blocked[start:end]):
             continue
         if m.group("digits"):
@@ -91,6 +96,16 @@ def find_figures(text: str, skip: list[tuple[int, int]] = ()) -> list[Figure]:
             if m.group("scale"):
                 value *= _SCALES[m.group("scale").lower()]
             unit = _CURRENCY.get(m.group("cur") or "")
+            compound = _DIGIT_COMPOUND.match(lowered, end)  # "a 6.1-magnitude quake", "a 10-year sentence"
+            if compound and not unit:
+                word = compound.group("word")
+                if compound.group("old") or word.rstrip("s") in _TIME_UNITS:
+                    unit = "year" if compound.group("old") else word.rstrip("s")
+                elif word in _MEASURE_UNITS:
+                    unit = _MEASURE_UNITS[word]
+                else:
+                    hyphen_counted = text[compound.start("word") : compound.end("word")]
+                end = compound.end()
         else:
             words = m.group("words")
             article = re.match(r"an?[\s-]+(?=\w)", words, re.I)
@@ -118,6 +133,9 @@ def find_figures(text: str, skip: list[tuple[int, int]] = ()) -> list[Figure]:
                     unit = "year"
                 else:
                     end = m.end("words")
+                old = re.match(r"-old\b", text[end:])  # "a two-year-old girl": an age
+                if unit and old:
+                    end += old.end()
         tail = text[end:]
         if unit is None or unit in _CURRENCY.values():
             measure = re.match(r"\s*(per cent|percent|%|km|kilomet(?:re|er)s?|miles?|metres|meters|tons|tonnes|yards?|dollars|euros|pounds|kg)\b|\s*%", tail, re.I)
@@ -131,8 +149,8 @@ def find_figures(text: str, skip: list[tuple[int, int]] = ()) -> list[Figure]:
                     unit = time_unit.group(1).lower().replace("centurie", "century")
                     end += time_unit.end()
                     tail = text[end:]
-        counted = _counted(tail)
-        if counted:
+        counted = hyphen_counted or _counted(tail)
+        if counted and not hyphen_counted:
             end += tail.index(counted.split()[-1]) + len(counted.split()[-1])
         qualifier_match = _QUALIFIER_RE.search(text[max(0, start - 25) : start])
         qualifier = None

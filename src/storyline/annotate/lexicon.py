@@ -139,8 +139,13 @@ ALIASES = {
     "U.S. State Department": "U.S. State Department",
     "the State Department": "U.S. State Department",
 }
+# One-word organisations news names past the lead, where the model does not read ("said on Twitter",
+# "USAID Director ..."): matched exactly, capitalised as written, like the countries.
+KNOWN_ORGS = ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp", "USAID")
+ALIASES.update({name: name for name in KNOWN_ORGS})
 ALIAS_KIND = {"United States": "place", "United Kingdom": "place", "European Union": "org", "United Nations": "org",
-              "NATO": "org", "Nagorno-Karabakh": "place", "U.S. State Department": "org"}
+              "NATO": "org", "Nagorno-Karabakh": "place", "U.S. State Department": "org",
+              **{name: "org" for name in KNOWN_ORGS}}
 
 # Role words. A role phrase is a run of these (with country words) right before a person's name.
 ROLE_HEADS = {

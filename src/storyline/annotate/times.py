@@ -34,6 +34,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?![:\d])", re.I)),
     ("dmy", re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("season", re.compile(rf"\b(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+(?:of\s+)?{_YEAR}\b")),
+    ("rel_event", re.compile(r"\b(?:(?:the|a|one)\s+(?P<what>day|night|week|month|year)\s+(?P<dir>before|after|earlier|later)"
+                             r"|the\s+(?P<dir2>previous|preceding|following)\s+(?P<what2>day|night|week|month|year)"
+                             r"|the\s+(?P<next>next)\s+(?P<what3>day|morning))\b", re.I)),
     ("rel_month", re.compile(rf"\b(?P<rel>(?:earlier|later|early|late|mid-?)\s+in|in|since|last|this|next|by|until|during|early|late|mid-?)\s+{_MONTH}(?!\s+\d)\b", re.I)),
     ("weekday", re.compile(r"\b(?P<rel>on\s+|last\s+|this\s+|next\s+|since\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<part>\s+(?:morning|afternoon|evening|night))?\b")),
     ("relative", re.compile(r"\b(?P<rel>earlier|later|last|this|next|past)\s+(?:(?P<this>this)\s+)?(?P<what>week(?:end)?|month|year)\b", re.I)),
@@ -84,14 +88,18 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _TRIGGERS = {
     "since_mdy": ("since", "from"), "since_dmy": ("since", "from"), "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS,
     "month_year": _MONTH_STEMS, "rel_month": _MONTH_STEMS, "weekday": ("day",), "relative": ("week", "month", "year"),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "rel_event": ("before", "after", "earlier", "later", "previous", "preceding", "following", "next"),
     "deictic": ("yesterday", "today", "tomorrow", "tonight", "this "), "iso": ("-",), "numeric": (".",),
 }
 _WINDOW_TRIGGERS = {
     "month": re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"),
     "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    "event": re.compile(r"(?i:before|after|earlier|later|previous|preceding|following|next)"),
+    "season": re.compile(r"(?i:spring|summer|autumn|fall|winter)"),
 }
 _WINDOWED = {"since_mdy": "month", "since_dmy": "month", "mdy": "month", "dmy": "month", "month_year": "month",
-             "rel_month": "month", "weekday": "weekday"}
+             "rel_month": "month", "weekday": "weekday", "rel_event": "event", "season": "season"}
 
 
 def _windows(trigger: re.Pattern, text: str, before: int = 30, after: int = 30) -> list[tuple[int, int]]:
@@ -179,6 +187,11 @@ def _resolve(name: str, m: re.Match, text: str, anchor: date | None) -> TimeRef 
             until = anchor.isoformat() if anchor else None
             return _ref("interval", f"{day.isoformat()}/{until or '..'}", day.isoformat(), until, "day", how)
         return _ref("date", day.isoformat(), day.isoformat(), day.isoformat(), "day", how)
+    if name == "season":
+        return _season(int(g["year"]), g["season"].lower())
+    if name == "rel_event":  # "the day before his call": relative to another event, resolved later if it can be
+        what = (g.get("what") or g.get("what2") or "day").lower()
+        return _ref("relative", None, granularity="day" if what in {"night", "morning"} else what, anchor=None)
     if name == "month_year":
         return _month(int(g["year"]), MONTHS[g["month"].lower().rstrip(".")], "absolute")
     if name == "rel_month":
@@ -262,6 +275,56 @@ def _nearest_year(anchor: date, month: int, day: int, forward: bool) -> date | N
 def _month(year: int, month: int, how: str) -> TimeRef:
     last = monthrange(year, month)[1]
     return _ref("date", f"{year}-{month:02d}", f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last}", "month", how)
+
+
+# Seasons, northern hemisphere, meteorological: spring Mar-May, summer Jun-Aug, autumn/fall Sep-Nov,
+# winter Dec-Feb ("winter 2019" = December 2019 to February 2020). Values in TIMEX style: "2019-SP".
+SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+
+
+def _season(year: int, season: str) -> TimeRef:
+    code, first = SEASONS[season]
+    last_year, last_month = (year + 1, 2) if first == 12 else (year, first + 2)
+    until = date(last_year, last_month, monthrange(last_year, last_month)[1])
+    return _ref("interval", f"{year}-{code}", f"{year}-{first:02d}-01", until.isoformat(), "season", "absolute")
+
+
+_REL_EVENT = PATTERNS[[n for n, _ in PATTERNS].index("rel_event")][1]
+_REFERENCE = re.compile(r"\s+(?P<ref>[^.,;:!?()“”\"]{1,60})")
+_MINOR = {"with", "from", "that", "this", "their", "they", "them", "there", "which", "what", "when", "where", "into",
+          "over", "about", "after", "before", "also"}
+
+
+def resolve_event_relative(times: list[TimeRef], text: str, lead_end: int, event_day: str | None) -> None:
+    """Resolve "the day before ..." against the article's event date when it refers to the main event.
+
+    It does when nothing follows ("a day earlier.", "the previous day") or when every content word of the
+    reference ("his call with President Aliyev") is in the title or lead, which report the main event.
+    Otherwise the expression stays kind "relative", unresolved: its reference event has no known date.
+    """
+    if not event_day:
+        return
+    lead = set(re.findall(r"[a-z]{4,}", text[:lead_end].lower()))
+    for ref in times:
+        if ref.kind != "relative" or ref.value is not None:
+            continue
+        m = _REL_EVENT.fullmatch(ref.text)
+        direction = (m.group("dir") or m.group("dir2") or m.group("next") or "").lower()
+        if direction in {"before", "after"}:
+            after = _REFERENCE.match(text, ref.end)
+            words = [w for w in re.findall(r"[a-z]{4,}", after.group("ref").lower()) if w not in _MINOR][:4] if after else []
+            if words and not all(w in lead for w in words):
+                continue
+        sign = -1 if direction in {"before", "earlier", "previous", "preceding"} else 1
+        day = date.fromisoformat(event_day)
+        unit = ref.granularity
+        shifted = _shift(day, sign, unit)
+        if unit == "day":
+            ref.kind, ref.value, ref.begin, ref.until = "date", shifted.isoformat(), shifted.isoformat(), shifted.isoformat()
+        else:  # "the week before": the span between the shifted point and the event
+            begin, until = (shifted, day - timedelta(days=1)) if sign < 0 else (day + timedelta(days=1), shifted)
+            ref.kind, ref.value, ref.begin, ref.until = "interval", f"{begin.isoformat()}/{until.isoformat()}", begin.isoformat(), until.isoformat()
+        ref.anchor = f"event {event_day}"
 
 
 def _weekday(g: dict, anchor: date | None, forward: bool) -> TimeRef:

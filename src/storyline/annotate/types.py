@@ -93,6 +93,7 @@ class Claim:
     verb: str
     sentence_start: int = 0
     sentence_end: int = 0
+    party_source: str = "mention"  # mention | pronoun ("it claimed ...": resolved to a party named nearby)
 
 
 @dataclass

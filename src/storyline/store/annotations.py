@@ -52,9 +52,10 @@ def write_annotations(conn: sqlite3.Connection, annotations: Iterable[Annotation
              for q in ann.quotes],
         )
         conn.executemany(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO claims (article_id, start_char, end_char, text, party, party_id, stance, verb, sentence_start,"
+            " sentence_end, party_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(ann.article_id, c.start, c.end, c.text, c.party, c.party_id, c.stance, c.verb, c.sentence_start,
-              c.sentence_end) for c in ann.claims],
+              c.sentence_end, c.party_source) for c in ann.claims],
         )
     for article_id, error in sorted((errors or {}).items()):
         _delete(conn, article_id)
@@ -195,7 +196,8 @@ _READERS = (
     ("quotes", "quotes", lambda r: Quote(r["start_char"], r["end_char"], r["text"], r["kind"], r["speaker"],
                                          r["speaker_id"], r["verb"], r["cue_start"], r["cue_end"])),
     ("claims", "claims", lambda r: Claim(r["start_char"], r["end_char"], r["text"], r["party"], r["party_id"],
-                                         r["stance"], r["verb"], r["sentence_start"], r["sentence_end"])),
+                                         r["stance"], r["verb"], r["sentence_start"], r["sentence_end"],
+                                         r["party_source"] or "mention")),
 )
 
 

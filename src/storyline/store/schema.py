@@ -220,3 +220,12 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Annotation: how a claim's party was found ("mention", or "pronoun" for "it claimed that ..." resolved
+# to a party named nearby), so a reader can tell a named party from an inferred one.
+MIGRATIONS.append(
+    """
+    ALTER TABLE claims ADD COLUMN party_source TEXT NOT NULL DEFAULT 'mention';
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
