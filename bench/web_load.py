@@ -7,10 +7,11 @@
    duplicates of the first, like syndicated copies).
 2. Copies it, starts ``storyline serve`` on a free 127.0.0.1 port in its own process.
 3. Phase "idle": ``--clients`` threads issue requests back to back (closed loop, no think time) for
-   ``--seconds``: article page, article JSON, search page, search JSON, article list JSON.
+   ``--seconds``: article page, article JSON, search page, search JSON, article list JSON, story
+   page and event page (of the 100 stories with the latest activity).
 4. Phase "ingesting": the same while ``storyline run`` writes a fresh batch into the same database.
 5. Prints requests/s and p50/p95/p99 latency per endpoint for both phases side by side.
-The idle phase is the baseline; the target is p95 < 200 ms for article and search endpoints.
+The idle phase is the baseline; the target is p95 < 200 ms for story, event, article and search pages.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ QUERIES = [
     "earthquake", "police", "Egypt protests", "swine flu", "Haiti", "Michael Jackson", "president",
     "\"prime minister\"", "killed", "oil prices", "bank", "vaccine", "Mubarak", "court", "fire", "China",
 ]
-KINDS = ("article page", "article json", "search page", "search json", "list json")
+KINDS = ("article page", "article json", "search page", "search json", "list json", "story page", "event page")
 
 
 def build_corpus(target: int) -> Path:
@@ -104,8 +105,21 @@ def sample_ids(db: Path, n: int) -> list[str]:
         return [list_articles(store.conn, ArticleFilter(), limit=1, offset=o)["items"][0]["id"] for o in offsets]
 
 
-def request_plan(ids: list[str], total: int, seed: int):
+def sample_groups(db: Path, n: int) -> tuple[list[str], list[str]]:
+    """Story and event ids to visit: the ``n`` stories with the latest activity (what the home page
+    lists first, so what people open), and their events."""
+    from storyline.store import Store
+    from storyline.store.queries_web import story_detail, story_list
+
+    with Store(db, read_only=True) as store:
+        stories = [s["id"] for s in story_list(store.conn, limit=n, offset=0)["items"]]
+        events = [e["id"] for sid in stories for e in (story_detail(store.conn, sid) or {}).get("event_list", [])]
+    return stories, events
+
+
+def request_plan(ids: list[str], total: int, seed: int, groups: tuple[list[str], list[str]] = ([], [])):
     rng = random.Random(seed)
+    stories, events = groups
     while True:
         kind = KINDS[rng.randrange(len(KINDS))]
         if kind == "article page":
@@ -116,11 +130,16 @@ def request_plan(ids: list[str], total: int, seed: int):
             yield kind, "/search?q=" + quote(rng.choice(QUERIES))
         elif kind == "search json":
             yield kind, "/api/search?q=" + quote(rng.choice(QUERIES))
-        else:
+        elif kind == "story page" and stories:
+            yield kind, "/stories/" + quote(rng.choice(stories), safe="")
+        elif kind == "event page" and events:
+            yield kind, "/events/" + quote(rng.choice(events), safe="")
+        elif kind == "list json":
             yield kind, f"/api/articles?limit=20&offset={rng.randrange(max(total - 20, 1))}"
 
 
-def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float, max_requests: int) -> dict:
+def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float, max_requests: int,
+         groups: tuple[list[str], list[str]] = ([], [])) -> dict:
     """Closed-loop clients until the time or request budget runs out; latencies per kind in ms."""
     latencies: dict[str, list[float]] = {k: [] for k in KINDS}
     errors: list[str] = []
@@ -132,7 +151,7 @@ def load(base: str, ids: list[str], total: int, *, clients: int, seconds: float,
 
     def client(seed: int) -> None:
         # stdlib keep-alive connection: a light client leaves the CPU to the server being measured
-        plan = request_plan(ids, total, seed)
+        plan = request_plan(ids, total, seed, groups)
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
         try:
             while time.perf_counter() < deadline:
@@ -208,6 +227,7 @@ def main() -> int:
 
     storyline.open(work).close()  # brings a store built by an older schema up to date
     ids = sample_ids(work, 2000)
+    groups = sample_groups(work, 100)
     from storyline.store import Store
 
     with Store(work, read_only=True) as store:
@@ -232,7 +252,7 @@ def main() -> int:
               f"{args.seconds:.0f} s per phase; cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}",
               flush=True)
         phases = {"idle": load(base, ids, total, clients=args.clients, seconds=args.seconds,
-                               max_requests=args.max_requests)}
+                               max_requests=args.max_requests, groups=groups)}
         batch = live_batch(args.live)
         ingest = subprocess.Popen(
             [sys.executable, "-m", "storyline.cli", "run", str(batch), "--db", str(work), "--quiet", "--workers", "1"],
@@ -240,7 +260,7 @@ def main() -> int:
         )
         time.sleep(3)  # let the writer get past start-up and into its batches
         phases["ingesting"] = load(base, ids, total, clients=args.clients, seconds=args.seconds,
-                                   max_requests=args.max_requests)
+                                   max_requests=args.max_requests, groups=groups)
         still_running = ingest.poll() is None
         output, _ = ingest.communicate()
         print(f"concurrent ingest {'outlasted' if still_running else 'ended before the end of'} the phase: "
