@@ -12,6 +12,9 @@ from urllib.parse import quote
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from storyline.web import create_app
 from tests.web.test_web_pages import _main, _tags
 
 LACHIN = "s-000_194ea5a329165da9"
@@ -231,3 +234,20 @@ def test_hostile_filter_values_are_escaped(client):
     html = client.get("/", params={"q": "<script>x</script>", "entity": "\"><img src=x>"}).text
     assert "<script>x" not in html and "<img src=x>" not in html
     assert 'value="&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_a_large_story_is_compared_in_the_background(web_db, monkeypatch):
+    from storyline.web import comparison
+
+    monkeypatch.setattr(comparison, "INLINE_ARTICLES", 1)  # the Lachin story (7 articles) counts as large
+    with TestClient(create_app(web_db)) as fresh:
+        page = fresh.get(f"/stories/{LACHIN}").text
+        assert 'id="comparison-pending"' in page and 'id="facts-contradicted"' not in page
+        first = fresh.get(f"/api/stories/{LACHIN}").json()
+        assert first["comparison_status"] in ("pending", "ready")
+        fresh.app.state.story_reports.wait()
+        ready = fresh.get(f"/api/stories/{LACHIN}").json()
+        assert ready["comparison_status"] == "ready" and ready["comparison"]["counts"]["contradicted"] >= 1
+        assert 'id="facts-contradicted"' in fresh.get(f"/stories/{LACHIN}").text
+        skipped = fresh.get(f"/api/stories/{LACHIN}", params={"compare": "false"}).json()
+        assert skipped["comparison_status"] == "skipped" and skipped["comparison"] is None

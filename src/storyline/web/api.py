@@ -124,7 +124,7 @@ def stories(
 def story(
     request: Request,
     story_id: GroupId,
-    compare: Annotated[bool, Query(description="include the comparison and event summaries (slow the first time)")]
+    compare: Annotated[bool, Query(description="include the comparison and event summaries (a large story's is computed in the background: status pending until ready)")]
     = True,
 ):
     from storyline.web.pages import story_report
@@ -133,7 +133,10 @@ def story(
     if found is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
     found["parties"] = positions.story_positions(request.app.state.readers.conn(), story_id)
-    found["comparison"] = story_report(request, found) if compare else None
+    report = story_report(request, found) if compare else None
+    found["comparison_status"] = ("skipped" if not compare else "failed" if report is None
+                                  else "pending" if report.get("pending") else "ready")
+    found["comparison"] = report if found["comparison_status"] == "ready" else None
     return JSONResponse(found)
 
 

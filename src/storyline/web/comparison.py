@@ -2,13 +2,17 @@
 
 ``build_report`` aligns every sentence of the story with a sentence-embedding model, which takes
 seconds, so each story's result is kept (keyed by the story's last grouping sequence number: a
-story that gains articles is compared again). Evidence sentences are cut into before / sentence /
-after pieces from the article text so the page can escape each piece and mark the sentence.
+story that gains articles is compared again). A small story is compared while its page waits; a
+larger one (more than ``INLINE_ARTICLES``) in a background thread, so its page answers at once and
+says the comparison is being prepared — pages stay fast while big stories take their seconds.
+Evidence sentences are cut into before / sentence / after pieces from the article text so the page
+can escape each piece and mark the sentence.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections import OrderedDict
 
@@ -16,6 +20,8 @@ from storyline.store import Store
 
 CONTEXT_CHARS = 160  # text shown either side of an evidence sentence
 CACHED_STORIES = 32
+INLINE_ARTICLES = 40  # stories up to this size are compared while the page waits (well under a second)
+PENDING = {"pending": True}  # what a page gets while its story is compared in the background
 log = logging.getLogger(__name__)
 
 
@@ -25,28 +31,70 @@ class StoryReports:
     def __init__(self, path):
         self.path = path
         self._cache: OrderedDict[tuple[str, int], dict] = OrderedDict()
-        self._lock = threading.Lock()  # one computation at a time: the models are shared and CPU-bound
+        self._failed: set[tuple[str, int]] = set()
+        self._queued: set[tuple[str, int]] = set()
+        self._queue: queue.Queue = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()  # guards the dictionaries above; held only briefly
+        self._compute_lock = threading.Lock()
 
-    def get(self, story_id: str, last_seq: int) -> dict | None:
-        """The story's report data, or ``None`` (logged) when the comparison fails: the rest of the
-        story page still shows."""
-        try:
-            return self._get(story_id, last_seq)
-        except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
-            log.exception("comparison of story %r failed", story_id)
-            return None
-
-    def _get(self, story_id: str, last_seq: int) -> dict:
+    def get(self, story_id: str, last_seq: int, articles: int = 0) -> dict | None:
+        """The story's report data; ``PENDING`` while a large story is compared in the background;
+        ``None`` (logged) when the comparison fails: the rest of the story page still shows."""
         key = (story_id, last_seq)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            report = _compute(self.path, story_id)
-            self._cache[key] = report
-            while len(self._cache) > CACHED_STORIES:
-                self._cache.popitem(last=False)
+            if key in self._failed:
+                return None
+            if articles > INLINE_ARTICLES:
+                if key not in self._queued:
+                    self._queued.add(key)
+                    self._queue.put(key)
+                    self._start_worker()
+                return PENDING
+        return self._compute_and_keep(key)
+
+    def _compute_and_keep(self, key: tuple[str, int]) -> dict | None:
+        with self._compute_lock:  # one computation at a time: the models are shared and CPU-bound
+            with self._lock:
+                if key in self._cache:
+                    return self._cache[key]
+            try:
+                report = _compute(self.path, key[0])
+            except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
+                log.exception("comparison of story %r failed", key[0])
+                with self._lock:
+                    self._failed.add(key)
+                return None
+            with self._lock:
+                self._cache[key] = report
+                while len(self._cache) > CACHED_STORIES:
+                    self._cache.popitem(last=False)
             return report
+
+    def _start_worker(self) -> None:
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name="story-comparisons", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                key = self._queue.get(timeout=5)
+            except queue.Empty:
+                return
+            try:
+                self._compute_and_keep(key)
+            finally:
+                with self._lock:
+                    self._queued.discard(key)
+                self._queue.task_done()
+
+    def wait(self) -> None:
+        """Block until every queued comparison is done (for tests and tools)."""
+        self._queue.join()
 
 
 def _compute(path, story_id: str) -> dict:

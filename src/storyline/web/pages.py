@@ -112,7 +112,7 @@ def _entity_name(conn, entity_id: str | None) -> str | None:
 
 def story_report(request: Request, story: dict) -> dict | None:
     """The comparison and summaries of ``story`` (None when the compare module cannot make them)."""
-    return request.app.state.story_reports.get(story["id"], story["last_seq"])
+    return request.app.state.story_reports.get(story["id"], story["last_seq"], story["articles"])
 
 
 @router.get("/stories/{story_id:path}")

@@ -172,7 +172,9 @@ class StoryDetail(StorySummary):
         description="claims made in the story's articles, by canonical party, most claims first")
     comparison: dict | None = Field(
         description="counts, facts (status, evidence with context), positions, summaries per event, timeline "
-        "(the shapes of storyline.report; docs/report-schema.md)")
+        "(the shapes of storyline.report; docs/report-schema.md); null unless comparison_status is ready")
+    comparison_status: str = Field(
+        description="ready | pending (a large story is being compared in the background: ask again) | failed | skipped")
 
 
 class EventArticle(GroupArticle):
