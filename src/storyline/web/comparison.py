@@ -39,7 +39,8 @@ class StoryReports:
         self._compute_lock = threading.Lock()
 
     def get(self, story_id: str, last_seq: int, articles: int = 0) -> dict | None:
-        """The story's report data; ``PENDING`` while a large story is compared in the background;
+        """The story's report data; ``PENDING`` while it is compared in the background (a large story,
+        or a small one while another comparison runs);
         ``None`` (logged) when the comparison fails: the rest of the story page still shows."""
         key = (story_id, last_seq)
         with self._lock:
@@ -48,31 +49,41 @@ class StoryReports:
                 return self._cache[key]
             if key in self._failed:
                 return None
-            if articles > INLINE_ARTICLES:
+            # a small story is compared now, unless another comparison holds the models: then it
+            # waits its turn in the background too, rather than the page waiting for both
+            if articles <= INLINE_ARTICLES and self._compute_lock.acquire(blocking=False):
+                inline = True
+            else:
+                inline = False
                 if key not in self._queued:
                     self._queued.add(key)
                     self._queue.put(key)
                     self._start_worker()
-                return PENDING
-        return self._compute_and_keep(key)
+        if not inline:
+            return PENDING
+        try:
+            return self._compute_and_keep(key)
+        finally:
+            self._compute_lock.release()
 
     def _compute_and_keep(self, key: tuple[str, int]) -> dict | None:
-        with self._compute_lock:  # one computation at a time: the models are shared and CPU-bound
+        """Compare the story and keep the result; the caller holds ``_compute_lock`` (one
+        computation at a time: the models are shared and CPU-bound)."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        try:
+            report = _compute(self.path, key[0])
+        except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
+            log.exception("comparison of story %r failed", key[0])
             with self._lock:
-                if key in self._cache:
-                    return self._cache[key]
-            try:
-                report = _compute(self.path, key[0])
-            except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
-                log.exception("comparison of story %r failed", key[0])
-                with self._lock:
-                    self._failed.add(key)
-                return None
-            with self._lock:
-                self._cache[key] = report
-                while len(self._cache) > CACHED_STORIES:
-                    self._cache.popitem(last=False)
-            return report
+                self._failed.add(key)
+            return None
+        with self._lock:
+            self._cache[key] = report
+            while len(self._cache) > CACHED_STORIES:
+                self._cache.popitem(last=False)
+        return report
 
     def _start_worker(self) -> None:
         if self._worker is None or not self._worker.is_alive():
@@ -86,7 +97,8 @@ class StoryReports:
             except queue.Empty:
                 return
             try:
-                self._compute_and_keep(key)
+                with self._compute_lock:
+                    self._compute_and_keep(key)
             finally:
                 with self._lock:
                     self._queued.discard(key)
