@@ -47,6 +47,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.story_reports.close()
         readers.close()
 
     app = FastAPI(

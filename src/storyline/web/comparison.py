@@ -12,9 +12,12 @@ can escape each piece and mark the sentence.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import queue
 import threading
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 
 from storyline.store import Store
 
@@ -35,6 +38,7 @@ class StoryReports:
         self._queued: set[tuple[str, int]] = set()
         self._queue: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # guards the dictionaries above; held only briefly
         self._compute_lock = threading.Lock()
 
@@ -66,14 +70,18 @@ class StoryReports:
         finally:
             self._compute_lock.release()
 
-    def _compute_and_keep(self, key: tuple[str, int]) -> dict | None:
+    def _compute_and_keep(self, key: tuple[str, int], *, background: bool = False) -> dict | None:
         """Compare the story and keep the result; the caller holds ``_compute_lock`` (one
-        computation at a time: the models are shared and CPU-bound)."""
+        computation at a time: the models are shared and CPU-bound). Background comparisons run
+        in a child process at the lowest CPU priority, so the pages keep the cores."""
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
         try:
-            report = _compute(self.path, key[0])
+            if background:
+                report = self._background_pool().submit(_compute, str(self.path), key[0]).result()
+            else:
+                report = _compute(self.path, key[0])
         except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
             log.exception("comparison of story %r failed", key[0])
             with self._lock:
@@ -84,6 +92,18 @@ class StoryReports:
             while len(self._cache) > CACHED_STORIES:
                 self._cache.popitem(last=False)
         return report
+
+    def _background_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # spawned, not forked: the server runs threads
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(19,))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the background process (the app calls it at shutdown)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def _start_worker(self) -> None:
         if self._worker is None or not self._worker.is_alive():
@@ -98,7 +118,7 @@ class StoryReports:
                 return
             try:
                 with self._compute_lock:
-                    self._compute_and_keep(key)
+                    self._compute_and_keep(key, background=True)
             finally:
                 with self._lock:
                     self._queued.discard(key)
