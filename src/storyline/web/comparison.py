@@ -3,7 +3,7 @@
 ``build_report`` aligns every sentence of the story with a sentence-embedding model, which takes
 seconds, so each story's result is kept (keyed by the story's last grouping sequence number: a
 story that gains articles is compared again). A small story is compared while its page waits; a
-larger one (more than ``INLINE_ARTICLES``) in a background thread, so its page answers at once and
+larger one (more than ``INLINE_ARTICLES``) in the background, so its page answers at once and
 says the comparison is being prepared — pages stay fast while big stories take their seconds.
 Evidence sentences are cut into before / sentence / after pieces from the article text so the page
 can escape each piece and mark the sentence.
@@ -70,18 +70,15 @@ class StoryReports:
         finally:
             self._compute_lock.release()
 
-    def _compute_and_keep(self, key: tuple[str, int], *, background: bool = False) -> dict | None:
+    def _compute_and_keep(self, key: tuple[str, int]) -> dict | None:
         """Compare the story and keep the result; the caller holds ``_compute_lock`` (one
-        computation at a time: the models are shared and CPU-bound). Background comparisons run
-        in a child process at the lowest CPU priority, so the pages keep the cores."""
+        computation at a time). Comparisons run in one child process at the lowest CPU priority
+        (it keeps the models loaded), so the server's threads keep the cores for the pages."""
         with self._lock:
             if key in self._cache:
                 return self._cache[key]
         try:
-            if background:
-                report = self._background_pool().submit(_compute, str(self.path), key[0]).result()
-            else:
-                report = _compute(self.path, key[0])
+            report = self._background_pool().submit(_compute, str(self.path), key[0]).result()
         except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
             log.exception("comparison of story %r failed", key[0])
             with self._lock:
@@ -118,7 +115,7 @@ class StoryReports:
                 return
             try:
                 with self._compute_lock:
-                    self._compute_and_keep(key, background=True)
+                    self._compute_and_keep(key)
             finally:
                 with self._lock:
                     self._queued.discard(key)
