@@ -31,7 +31,6 @@ MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
-_WEEKDAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "say", "new", "news", "year", "years", "today", "monday", "tuesday", "wednesday",
@@ -85,7 +84,7 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     # the happening's specifics (counts, ages, scores, its weekday) often come just after the lead
     detail = (title or "") + "\n" + (text or "")[:DETAIL_CHARS]
     numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
-    weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in _WEEKDAYS}))
+    weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS}))
     when_day, when_weekday = happening(lead, published)
     return ArticleProfile(
         article_id=article_id,

@@ -78,7 +78,7 @@ class StoryReports:
             if key in self._cache:
                 return self._cache[key]
         try:
-            report = self._background_pool().submit(_compute, str(self.path), key[0]).result()
+            report = self._comparer().submit(_compute, str(self.path), key[0]).result()
         except Exception:  # noqa: BLE001 - a comparison bug must not take the story page down
             log.exception("comparison of story %r failed", key[0])
             with self._lock:
@@ -90,14 +90,14 @@ class StoryReports:
                 self._cache.popitem(last=False)
         return report
 
-    def _background_pool(self) -> ProcessPoolExecutor:
+    def _comparer(self) -> ProcessPoolExecutor:
         if self._pool is None:  # spawned, not forked: the server runs threads
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=os.nice, initargs=(19,))
         return self._pool
 
     def close(self) -> None:
-        """Stop the background process (the app calls it at shutdown)."""
+        """Stop the comparing child process (the app calls it at shutdown)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
