@@ -110,14 +110,16 @@ def _f1(p: float, r: float) -> float:
 def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_size: int = 256
              ) -> tuple[dict[str, dict[str, str]], float]:
     """Group the dataset online through a fresh store; returns {level: {id: group}} and seconds."""
+    from storyline.group.events import OnlineGrouper
     from storyline.group.pipeline import group_batch
     from storyline.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "eval.db")
         start = time.perf_counter()
+        grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)  # one per run, as in ``run``
         for i in range(0, len(dataset.articles), batch_size):
-            group_batch(store, dataset.articles[i:i + batch_size], embedder=embedder, models=models)
+            group_batch(store, dataset.articles[i:i + batch_size], grouper=grouper)
         elapsed = time.perf_counter() - start
         from storyline.store.grouping import assignment_map
 

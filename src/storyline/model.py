@@ -35,6 +35,10 @@ class Article:
     duplicate_of: str | None = None
     duplicate_kind: str | None = None  # exact | near
     meta: dict[str, Any] = field(default_factory=dict)
+    # What per-article workers computed from the cleaned text for the corpus steps (content hash,
+    # MinHash, grouping profile), so the driver only looks things up. Never stored; cleared
+    # whenever the text changes after cleaning.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_row(self) -> dict[str, Any]:
         """The export form of an article (the columns the issue promises, then the rest)."""
@@ -54,7 +58,9 @@ class Article:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        del out["derived"]
+        return out
 
 
 @dataclass(frozen=True)

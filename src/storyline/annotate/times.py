@@ -93,10 +93,11 @@ _TRIGGERS = {
     "deictic": ("yesterday", "today", "tomorrow", "tonight", "this "), "iso": ("-",), "numeric": (".",),
 }
 _WINDOW_TRIGGERS = {
-    "month": re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"),
+    # at a word's start: "mar" in "market" or "dec" in "decided" opens no window
+    "month": re.compile(r"\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"),
     "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
-    "event": re.compile(r"(?i:before|after|earlier|later|previous|preceding|following|next)"),
-    "season": re.compile(r"(?i:spring|summer|autumn|fall|winter)"),
+    "event": re.compile(r"\b(?i:before|after|earlier|later|previous|preceding|following|next)"),
+    "season": re.compile(r"\b(?i:spring|summer|autumn|fall|winter)"),
 }
 _WINDOWED = {"since_mdy": "month", "since_dmy": "month", "mdy": "month", "dmy": "month", "month_year": "month",
              "rel_month": "month", "weekday": "weekday", "rel_event": "event", "season": "season"}

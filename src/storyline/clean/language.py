@@ -65,10 +65,10 @@ def _script_of(ch: str) -> str:
 
 
 def english_word_share(line: str) -> float:
-    words = [w.lower() for w in _WORD.findall(line)]
+    words = _WORD.findall(line.lower())
     if not words:
         return 0.0
-    return sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words)
+    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,10 @@ R = TypeVar("R")
 MIN_PARALLEL_BATCH = 64
 
 
+def _run_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [fn(item) for item in chunk]
+
+
 class LocalExecutor:
     """Runs in this process, or on ``workers`` forked processes when a batch is large enough."""
 
@@ -31,15 +35,23 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        return self.submit(fn, items)()
+
+    def submit(self, fn: Callable[[T], R], items: Sequence[T]) -> Callable[[], list[R]]:
+        """Start ``map`` and return what waits for its results, so the caller can work meanwhile
+        (the ingest pipeline cleans the next batch while it stores and groups this one).
+        A batch too small for the pool runs here, when its results are asked for."""
+        items = list(items)
         if self.workers == 1 or len(items) < MIN_PARALLEL_BATCH:
-            return [fn(item) for item in items]
+            return lambda: [fn(item) for item in items]
         if self._pool is None:
             prepare = getattr(fn, "prepare", None)
             if prepare is not None:
                 prepare()  # load models here, before the fork, so workers share one copy
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        chunk = max(1, len(items) // (self.workers * 4))
-        return list(self._pool.map(fn, items, chunksize=chunk))
+        size = max(1, len(items) // (self.workers * 4))
+        futures = [self._pool.submit(_run_chunk, fn, items[i:i + size]) for i in range(0, len(items), size)]
+        return lambda: [result for future in futures for result in future.result()]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -20,7 +20,8 @@ import numpy as np
 from storyline.clean import clean_article, clean_text, line_hash, normalize_line
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
-from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash
+from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, normalized_words
+from storyline.group.events import OnlineGrouper, prepare_profile
 from storyline.group.pipeline import group_batch
 from storyline.model import Article, Rejection
 from storyline.store import Store
@@ -104,13 +105,27 @@ def clean_or_reject(article: Article) -> Article | Rejection:
     return cleaned
 
 
-def _load_cleaning_models() -> None:
-    """Clean a small non-English sample: whatever models cleaning loads lazily are loaded now."""
+def clean_and_prepare(article: Article) -> Article | Rejection:
+    """The per-article step of a run: clean, then compute from the cleaned text what the corpus
+    steps need (content hash, MinHash, grouping profile), so that work is spread over the workers
+    and the driver, which alone can consult the store, only looks things up."""
+    result = clean_or_reject(article)
+    if isinstance(result, Article):
+        words = normalized_words(result.text)
+        result.derived["content_hash"] = content_hash(result.title, result.text, words)
+        result.derived["minhash"] = minhash(result.text, words)
+        prepare_profile(result)
+    return result
+
+
+def _load_models() -> None:
+    """Load what the per-article step loads lazily (cleaning models, the embedder) by running it
+    on a small non-English sample."""
     sample = "Le gouvernement a annoncé mercredi une réforme des retraites très contestée par les syndicats."
-    clean_text(f"{sample}\n\n{sample} Les écoles ferment.")
+    clean_and_prepare(Article(id="sample", raw_text=f"{sample}\n\n{sample} Les écoles ferment."))
 
 
-clean_or_reject.prepare = _load_cleaning_models  # type: ignore[attr-defined]
+clean_and_prepare.prepare = _load_models  # type: ignore[attr-defined]
 
 
 class OutletBoilerplate:
@@ -150,6 +165,7 @@ class OutletBoilerplate:
                 while "\n\n\n" in art.text:
                     art.text = art.text.replace("\n\n\n", "\n\n")
                 art.meta.setdefault("dropped_lines", []).extend(dropped)
+                art.derived.clear()  # computed from the text before these lines went
             for h in line_hashes[index]:
                 added[(art.source, h)] += 1
         return dict(added)
@@ -169,10 +185,11 @@ class Deduplicator:
         """Sets ``duplicate_of`` in place; returns the MinHash data of the batch's originals."""
         batch_ids = {a.id for a in articles}  # their stored versions are being replaced
         for art in articles:
-            art.content_hash = content_hash(art.title, art.text)
+            art.content_hash = art.derived.get("content_hash") or content_hash(art.title, art.text)
             art.duplicate_of = art.duplicate_kind = None
         stored_originals = self.store.originals_by_hash((a.content_hash for a in articles), exclude=batch_ids)
-        sigs = {a.id: minhash(a.text) for a in articles if a.content_hash not in stored_originals}
+        sigs = {a.id: a.derived["minhash"] if "minhash" in a.derived else minhash(a.text)
+                for a in articles if a.content_hash not in stored_originals}
         bands = {article_id: sig.bands() for article_id, sig in sigs.items() if sig is not None}
         members = self.store.band_members((b for bs in bands.values() for b in bs), exclude=batch_ids)
         stored_ids = sorted({article_id for found in members.values() for _, article_id in found})
@@ -271,14 +288,21 @@ def run_ingest(
     annotate: bool = True,
     group: bool = True,
 ) -> RunReport:
-    """Ingest a stream of read records into the store; returns what happened."""
+    """Ingest a stream of read records into the store; returns what happened.
+
+    Two batches are in flight: while the driver finishes one (boilerplate, dedup, store, group),
+    the executor's workers already clean and prepare the next. Batches are still committed one
+    at a time and in order, so the result is the same as one batch after another.
+    """
     report = RunReport(run_id=store.begin_run(inputs))
     own_executor = executor is None
     executor = executor or LocalExecutor()
     # Every id of this run -> 8 bytes of its raw hash: compact, as it is the one thing that grows with the run.
     seen_ids: dict[str, bytes] = {}
-    boilerplate, dedup = OutletBoilerplate(store), Deduplicator(store)
-    clock = _StageClock(report.seconds)
+    origins: list[dict[str, str]] = []  # ids -> origins of the batches not yet committed
+    finisher = _BatchFinisher(store, report, executor, annotate=annotate, group=group, on_progress=on_progress)
+    clock = finisher.clock
+    in_flight = None
     try:
         for batch in clock.timed_iter("read", _batches(records, batch_size)):
             rejections = [r for r in batch if isinstance(r, Rejection)]
@@ -293,7 +317,8 @@ def run_ingest(
                     if seen_ids[art.id] == digest:
                         report.unchanged += 1
                     else:
-                        first_origin = batch_origins.get(art.id) or _stored_origin(store, art.id)
+                        first_origin = next((o[art.id] for o in (batch_origins, *origins) if art.id in o), None) \
+                            or _stored_origin(store, art.id)
                         rejections.append(
                             Rejection(
                                 art.origin,
@@ -309,40 +334,67 @@ def run_ingest(
                     continue
                 art.meta["updated"] = previous is not None
                 fresh.append(art)
-            cleaned: list[Article] = []
             with clock("clean"):
-                results = executor.map(clean_or_reject, fresh)
-            for result in results:
-                (rejections if isinstance(result, Rejection) else cleaned).append(result)
-            with clock("outlet boilerplate"):
-                line_counts = boilerplate.apply(cleaned)
-            with clock("dedup"):
-                signatures = dedup.apply(cleaned)
-            for art in cleaned:
-                if art.meta.pop("updated"):
-                    report.updated += 1
-                else:
-                    report.added += 1
-                if art.duplicate_kind == "exact":
-                    report.exact_duplicates += 1
-                elif art.duplicate_kind == "near":
-                    report.near_duplicates += 1
-            with clock("store"):
-                store.write_articles(
-                    cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
-                    rejections=rejections,
-                )
-            if annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
-                with clock("annotate"):
-                    annotate_and_store(store, [a for a in cleaned if a.duplicate_of is None], report.run_id, executor)
-            if group:  # events and stories; copies take their original's place
-                with clock("group"):
-                    group_batch(store, cleaned)
-            report.rejections.extend(rejections)
-            if on_progress:
-                on_progress(len(batch))
+                cleaning = executor.submit(clean_and_prepare, fresh)
+            if in_flight:
+                finisher.finish(*in_flight)
+                origins.pop(0)
+            origins.append(batch_origins)
+            in_flight = (cleaning, rejections, len(batch))
+        if in_flight:
+            finisher.finish(*in_flight)
     finally:
         if own_executor:
             executor.close()
         store.finish_run(report.run_id, report.as_dict())
     return report
+
+
+class _BatchFinisher:
+    """The driver's part of a batch, once its articles are cleaned: the corpus steps, which consult
+    the store, then the write, annotation and grouping, in one order for every batch."""
+
+    def __init__(self, store: Store, report: RunReport, executor, *, annotate: bool, group: bool,
+                 on_progress: Callable[[int], None] | None):
+        self.store, self.report, self.executor = store, report, executor
+        self.annotate, self.group, self.on_progress = annotate, group, on_progress
+        self.boilerplate, self.dedup = OutletBoilerplate(store), Deduplicator(store)
+        self.grouper: OnlineGrouper | None = None  # one for the run: groups stay in memory between batches
+        self.clock = _StageClock(report.seconds)
+
+    def finish(self, cleaning: Callable[[], list], rejections: list[Rejection], size: int) -> None:
+        report, clock = self.report, self.clock
+        cleaned: list[Article] = []
+        with clock("clean"):
+            results = cleaning()
+        for result in results:
+            (rejections if isinstance(result, Rejection) else cleaned).append(result)
+        with clock("outlet boilerplate"):
+            line_counts = self.boilerplate.apply(cleaned)
+        with clock("dedup"):
+            signatures = self.dedup.apply(cleaned)
+        for art in cleaned:
+            if art.meta.pop("updated"):
+                report.updated += 1
+            else:
+                report.added += 1
+            if art.duplicate_kind == "exact":
+                report.exact_duplicates += 1
+            elif art.duplicate_kind == "near":
+                report.near_duplicates += 1
+        with clock("store"):
+            self.store.write_articles(
+                cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
+                rejections=rejections,
+            )
+        if self.annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
+            with clock("annotate"):
+                annotate_and_store(self.store, [a for a in cleaned if a.duplicate_of is None], report.run_id,
+                                   self.executor)
+        if self.group:  # events and stories; copies take their original's place
+            with clock("group"):
+                self.grouper = self.grouper or OnlineGrouper(self.store.conn)
+                group_batch(self.store, cleaned, grouper=self.grouper)
+        report.rejections.extend(rejections)
+        if self.on_progress:
+            self.on_progress(size)

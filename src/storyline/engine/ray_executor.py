@@ -42,15 +42,19 @@ class RayExecutor:
         self._task = ray.remote(_run_chunk)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        if not items:
-            return []
+        return self.submit(fn, items)()
+
+    def submit(self, fn: Callable[[T], R], items: Sequence[T]) -> Callable[[], list[R]]:
+        """Start the tasks and return what waits for their results (in input order)."""
         items = list(items)
+        if not items:
+            return list
         fn_ref = self._ray.put(fn)
         refs = [
             self._task.remote(fn_ref, items[start:start + self.chunk_size])
             for start in range(0, len(items), self.chunk_size)
         ]
-        return [result for chunk in self._ray.get(refs) for result in chunk]
+        return lambda: [result for chunk in self._ray.get(refs) for result in chunk]
 
     def close(self) -> None:
         if self._started_here and self._ray.is_initialized():

@@ -27,9 +27,10 @@ def normalized_words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def content_hash(title: str | None, text: str) -> str:
-    """Hash of the normalised body (or the title when there is no body): case, spacing, punctuation ignored."""
-    words = normalized_words(text) or normalized_words(title or "")
+def content_hash(title: str | None, text: str, words: list[str] | None = None) -> str:
+    """Hash of the normalised body (or the title when there is no body): case, spacing, punctuation ignored.
+    ``words``: ``normalized_words(text)`` when the caller already has them."""
+    words = (normalized_words(text) if words is None else words) or normalized_words(title or "")
     return hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
 
 
@@ -67,7 +68,7 @@ def _permutations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mix, a, b
 
 
-def minhash(text: str) -> Signature | None:
+def minhash(text: str, words: list[str] | None = None) -> Signature | None:
     """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap.
 
     Words get a CRC-32 each; a shingle's hash combines its three word hashes in numpy; then
@@ -76,7 +77,7 @@ def minhash(text: str) -> Signature | None:
     step per shingle (~5x cheaper) and without importing datasketch/scipy (3 s) in every process.
     A repeated shingle does not change a minimum, so no set is built.
     """
-    words = normalized_words(text)
+    words = normalized_words(text) if words is None else words
     if len(words) < MIN_WORDS_FOR_NEAR:
         return None
     codes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))

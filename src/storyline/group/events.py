@@ -95,6 +95,14 @@ class GroupIndex:
         if touched:
             self.touched.add(group.group_id)
 
+    def retain(self, keep: set[str]) -> GroupIndex:
+        """A fresh index of the kept groups (in their order here): drops the groups no batch can use."""
+        index = GroupIndex(self.dim)
+        for gid in self.ids:
+            if gid in keep:
+                index.put(self.groups[gid], int(self.seq[self.row[gid]]), touched=False)
+        return index
+
     def _grow(self) -> None:
         n = len(self.seq) * 2
         self.centroids = np.vstack([self.centroids, np.zeros((n - len(self.seq), self.dim), dtype=np.float32)])
@@ -121,18 +129,17 @@ class GroupIndex:
         if not len(rows):
             return [self.ids[i] for i in sorted(set(rows_extra))]
         sims = self.centroids[rows] @ art.vector
-        if len(rows) > TOP_BY_VECTOR:
-            top = np.argpartition(-sims, TOP_BY_VECTOR - 1)[:TOP_BY_VECTOR]
-        else:
-            top = np.arange(len(rows))
+        # nearest first, ties by the group's sequence number (not its row: rows depend on load order)
+        top = np.lexsort((self.seq[rows], -sims))[:TOP_BY_VECTOR]
         chosen = {int(rows[j]) for j in top} | set(rows_extra)
-        names = sorted(art.names, key=lambda x: (-stats.idf("@" + x), x))[:RAREST_NAMES]
+        name_idf = art.name_idf  # set by ``art.prepare(stats)``
+        names = sorted(art.names, key=lambda x: (-name_idf[x], x))[:RAREST_NAMES]
         by_name: dict[int, float] = {}
         for name in names:
             for i in self.by_name.get(name, ()):
                 if eligible[i]:
-                    by_name[i] = by_name.get(i, 0.0) + stats.idf("@" + name)
-        for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_BY_NAME]:
+                    by_name[i] = by_name.get(i, 0.0) + name_idf[name]
+        for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], self.ids[kv[0]]))[:TOP_BY_NAME]:
             chosen.add(i)
         return [self.ids[i] for i in sorted(chosen)]
 
@@ -142,13 +149,15 @@ class ArticleIndex:
 
     def __init__(self, dim: int):
         self.dim = dim
+        self.ids: list[str] = []
+        self.known: set[str] = set()
         self.groups: dict[str, list[str]] = {"event": [], "story": []}
         self.vectors = np.zeros((256, dim), dtype=np.float32)
         self.day = np.full(256, np.nan)
         self.seq = np.zeros(256, dtype=np.int64)
         self.size = 0
 
-    def put(self, vector: np.ndarray, event: str, story: str, day: int | None, seq: int) -> None:
+    def put(self, article_id: str, vector: np.ndarray, event: str, story: str, day: int | None, seq: int) -> None:
         if self.size == len(self.seq):
             n = self.size
             self.vectors = np.vstack([self.vectors, np.zeros((n, self.dim), dtype=np.float32)])
@@ -158,7 +167,17 @@ class ArticleIndex:
         self.vectors[i], self.day[i], self.seq[i] = vector, np.nan if day is None else day, seq
         self.groups["event"].append(event)
         self.groups["story"].append(story)
+        self.ids.append(article_id)
+        self.known.add(article_id)
         self.size += 1
+
+    def retain(self, keep: np.ndarray) -> ArticleIndex:
+        """A fresh index of the rows where ``keep`` is true (in their order here)."""
+        index = ArticleIndex(self.dim)
+        for i in np.flatnonzero(keep[:self.size]).tolist():
+            index.put(self.ids[i], self.vectors[i], self.groups["event"][i], self.groups["story"][i],
+                      None if np.isnan(self.day[i]) else int(self.day[i]), int(self.seq[i]))
+        return index
 
     def nearest(self, art: ArticleProfile, seq: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and cosines of the ``NEIGHBOURS`` nearest eligible articles, nearest first (ties by row)."""
@@ -176,7 +195,7 @@ class ArticleIndex:
         if not len(rows):
             return rows, np.zeros(0)
         sims = self.vectors[rows] @ art.vector
-        order = np.lexsort((rows, -sims))[:NEIGHBOURS]
+        order = np.lexsort((self.seq[rows], -sims))[:NEIGHBOURS]  # ties by sequence, not by row
         return rows[order], sims[order]
 
     def votes(self, level: str, rows: np.ndarray, sims: np.ndarray) -> dict[str, Neighbours]:
@@ -200,21 +219,22 @@ class OnlineGrouper:
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
+        self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
     # -- one batch ---------------------------------------------------------------------------
 
     def group(self, articles: list[Article]) -> list[Decision]:
         """Assign each article (in order) to an event and a story; returns the decisions, unsaved."""
         done = sql.grouped_ids(self.conn, [a.id for a in articles])
-        df, documents, last_seq = sql.load_state(self.conn)
-        self.stats = TermStats(df, documents)
-        self.seq = last_seq
+        documents, last_seq = sql.load_counters(self.conn)
+        if last_seq != self._synced_seq:  # the first batch, or another process grouped meanwhile
+            self.stats = TermStats(sql.load_df(self.conn), documents)
+            self.seq = last_seq
+            self._reset()
+        self.stats.changed = set()
+        self._synced_seq = None  # until ``save`` has written this batch
         fresh = [a for a in articles if a.id not in done and not a.duplicate_of]
-        vectors = self.embedder.encode([lead_text(a.title, a.text) for a in fresh])
-        profiles = {
-            a.id: profile_article(a.id, a.title, a.text, a.published, a.source, vectors[i])
-            for i, a in enumerate(fresh)
-        }
+        profiles = profile_articles(fresh, self.embedder)
         self._load_groups(list(profiles.values()))
         decisions: list[Decision] = []
         placed: dict[str, tuple[str, str]] = {}
@@ -232,8 +252,7 @@ class OnlineGrouper:
                     placed[art.id] = original
                     continue
                 # the original was never grouped (should not happen): group the copy on its own
-                vec = self.embedder.encode([lead_text(art.title, art.text)])[0]
-                profiles[art.id] = profile_article(art.id, art.title, art.text, art.published, art.source, vec)
+                profiles.update(profile_articles([art], self.embedder))
             decision = self._place(profiles[art.id])
             placed[art.id] = (decision.event, decision.story)
             decisions.append(decision)
@@ -254,30 +273,63 @@ class OnlineGrouper:
         terms = {t: self.stats.df[t] for t in self.stats.changed}
         sql.save_batch(self.conn, events=events, stories=stories, assignments=assignments, terms=terms,
                        documents=self.stats.docs, last_seq=self.seq)
+        self._synced_seq = self.seq
+
+    def forget(self) -> None:
+        """Drop what is held in memory (the batch's transaction failed): the next batch reads the store."""
+        self._synced_seq = None
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _load_groups(self, profiles: list[ArticleProfile]) -> None:
+    def _reset(self) -> None:
         dim = self.embedder.dim
-        self.events, self.stories = GroupIndex(dim), GroupIndex(dim)
+        self.events, self.stories, self.articles = GroupIndex(dim), GroupIndex(dim), ArticleIndex(dim)
         self.stories_children: dict[str, int] = {}
+
+    def _load_groups(self, profiles: list[ArticleProfile]) -> None:
+        """Bring into memory the groups and articles this batch may compare with: those dated within
+        the windows around the batch's dates, or touched recently.
+
+        What earlier batches left in memory is kept (it equals the store: this grouper wrote it) and
+        only what is missing is read; rows that no batch can use any more are dropped once they
+        are half of the index. Holding more than needed changes nothing: every look-up filters by
+        the same windows, and ties are broken by sequence numbers and ids, never by row."""
         self._seq_of: dict[str, int] = {}
         self._vector_of: dict[str, tuple[str | None, bytes]] = {}
+        for index in (self.events, self.stories):
+            index.touched = set()
         days = [p.day for p in profiles if p.day is not None]
-        self.articles = ArticleIndex(dim)
-        lo = _iso(min(days) - EVENT_WINDOW_DAYS) if days else None
-        hi = _iso(max(days) + EVENT_WINDOW_DAYS) if days else None
-        for _, event, story, seq, published, vector in sql.load_article_vectors(
-                self.conn, lo=lo, hi=hi, min_seq=self.seq - RECENT_ARTICLES):
-            self.articles.put(np.frombuffer(vector, dtype=np.float32), event, story, day_number(published), seq)
-        for level, index, window in (("story", self.stories, STORY_WINDOW_DAYS), ("event", self.events, EVENT_WINDOW_DAYS)):
-            lo = _iso(min(days) - window) if days else None
-            hi = _iso(max(days) + window) if days else None
-            for row in sql.load_groups(self.conn, level, lo=lo, hi=hi, min_seq=self.seq - RECENT_ARTICLES):
-                group = _from_row(row, dim)
+        min_seq = self.seq - RECENT_ARTICLES
+        lo = min(days) - EVENT_WINDOW_DAYS if days else None
+        hi = max(days) + EVENT_WINDOW_DAYS if days else None
+        n = self.articles.size
+        if n:
+            day, recent = self.articles.day[:n], self.articles.seq[:n] > min_seq
+            with np.errstate(invalid="ignore"):
+                keep = recent if lo is None else recent | ((day >= lo) & (day <= hi))
+            if keep.sum() * 2 < n:
+                self.articles = self.articles.retain(keep)
+        for article_id, event, story, seq, published, vector in sql.load_article_vectors(
+                self.conn, lo=_iso(lo) if days else None, hi=_iso(hi) if days else None, min_seq=min_seq):
+            if article_id not in self.articles.known:
+                self.articles.put(article_id, np.frombuffer(vector, dtype=np.float32), event, story,
+                                  day_number(published), seq)
+        for level, window in (("story", STORY_WINDOW_DAYS), ("event", EVENT_WINDOW_DAYS)):
+            index = self.stories if level == "story" else self.events
+            lo = min(days) - window if days else None
+            hi = max(days) + window if days else None
+            keep = {gid for gid in index.ids if _usable(index, gid, lo, hi, min_seq)}
+            if len(keep) * 2 < len(index.ids):
+                index = index.retain(keep)
+                if level == "story":
+                    self.stories = index
+                else:
+                    self.events = index
+            for row in sql.load_groups(self.conn, level, lo=_iso(lo) if days else None,
+                                       hi=_iso(hi) if days else None, min_seq=min_seq, skip=index.groups):
                 if level == "story":
                     self.stories_children[row.group_id] = row.children
-                index.put(group, row.last_seq, touched=False)
+                index.put(_from_row(row, self.embedder.dim), row.last_seq, touched=False)
 
     def _place(self, art: ArticleProfile) -> Decision:
         self.seq += 1
@@ -325,7 +377,7 @@ class OnlineGrouper:
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
         self.stats.add(art)
-        self.articles.put(art.vector, event.group_id, story.group_id, art.day, self.seq)
+        self.articles.put(art.article_id, art.vector, event.group_id, story.group_id, art.day, self.seq)
         self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
                                            art.vector.astype(np.float32).tobytes())
         return Decision(art.article_id, event.group_id, story.group_id,
@@ -353,6 +405,33 @@ class OnlineGrouper:
         return group
 
 
+def profile_articles(articles: list[Article], embedder) -> dict[str, ArticleProfile]:
+    """Each article's profile: the one a worker prepared with the same embedder (``prepare_profile``)
+    or one made here, the missing ones embedded in one call."""
+    profiles: dict[str, ArticleProfile] = {}
+    missing = []
+    for art in articles:
+        prepared = art.derived.get("profile")
+        if prepared is not None and art.derived.get("embedder") == embedder.name:
+            profiles[art.id] = prepared
+        else:
+            missing.append(art)
+    vectors = embedder.encode([lead_text(a.title, a.text) for a in missing])
+    for art, vector in zip(missing, vectors):
+        profiles[art.id] = profile_article(art.id, art.title, art.text, art.published, art.source, vector)
+    return profiles
+
+
+def prepare_profile(article: Article, embedder_name: str = DEFAULT_EMBEDDER) -> None:
+    """Profile one cleaned article where it was cleaned (a worker), for ``profile_articles``.
+
+    The embedding of one text alone equals its row in a batch (model2vec pools each text on its
+    own), so where the profile is made does not change the grouping."""
+    embedder = get_embedder(embedder_name)
+    article.derived["profile"] = profile_articles([article], embedder)[article.id]
+    article.derived["embedder"] = embedder.name
+
+
 def contradicted(signals: dict[str, float]) -> bool:
     """The article states another day for its happening than every member of the event agrees on
     ("on Sunday" against two reports of a Monday call): a different happening, whatever the words.
@@ -376,6 +455,15 @@ def _explain(scored: tuple, model: LinearModel, *, rule: bool = False) -> dict:
         out["model_probability"] = round(model.probability(feats), 4)
         out["ruled_out"] = "the article states another day for its happening than the event's reports agree on"
     return out
+
+
+def _usable(index: GroupIndex, gid: str, lo: int | None, hi: int | None, min_seq: int) -> bool:
+    """Whether the store's window query (``sql.load_groups``) would return this group now."""
+    i = index.row[gid]
+    if index.seq[i] > min_seq:
+        return True
+    first, last = index.first[i], index.last[i]
+    return lo is not None and not np.isnan(last) and last >= lo and first <= hi
 
 
 def _iso(day: int) -> str:

@@ -66,14 +66,19 @@ class ArticleProfile:
     short: bool  # a headline only (few words): the signals read differently
     # set by ``prepare`` once per article, against the term statistics of the moment:
     weights: dict[str, float] = field(default_factory=dict)
+    term_idf: dict[str, float] = field(default_factory=dict)
+    name_idf: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     name_weight: float = 0.0
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
-        self.weights = {t: c * stats.idf(t) for t, c in self.terms.items()}
+        idf = stats.idf
+        self.term_idf = {t: idf(t) for t in self.terms}
+        self.name_idf = {n: idf("@" + n) for n in self.names}
+        self.weights = {t: c * self.term_idf[t] for t, c in self.terms.items()}
         self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
-        self.name_weight = sum(stats.idf("@" + n) for n in self.names)
+        self.name_weight = sum(self.name_idf[n] for n in self.names)
 
 
 def profile_article(article_id: str, title: str | None, text: str, published: str | None,
@@ -210,8 +215,8 @@ class GroupProfile:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
-        idf = stats.idf  # fsum: exact, so the order of the terms (in memory or read back) cannot matter
-        self.term_norm = math.sqrt(math.fsum((c * idf(t)) ** 2 for t, c in self.terms.items()))
+        # fsum: exact, so the order of the terms (in memory or read back) cannot matter
+        self.term_norm = math.sqrt(math.fsum(w * w for w in stats.weighted(self.terms)))
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
@@ -247,22 +252,37 @@ class TermStats:
         self.docs = docs
         self.background_docs, self.background_df = background()
         self.changed: set[str] = set()
-        self._memo: dict[str, float] = {}  # idf values since the last change of ``docs``
+        # idf = (log(docs + 1) + 1) - log(df + 1): the first term changes with every document, the
+        # second only when the token's own count does, so it is memoised per token (no reset).
+        self._top = math.log(self.docs + self.background_docs + 1) + 1.0
+        self._log_df: dict[str, float] = {}
 
     def idf(self, token: str) -> float:
-        value = self._memo.get(token)
-        if value is None:
-            docs = self.docs + self.background_docs
-            df = self.df.get(token, 0) + self.background_df.get(token, 0)
-            value = self._memo[token] = math.log((docs + 1) / (df + 1)) + 1.0
-        return value
+        log_df = self._log_df.get(token)
+        if log_df is None:
+            log_df = self._log_df[token] = math.log(self.df.get(token, 0) + self.background_df.get(token, 0) + 1)
+        return self._top - log_df
+
+    def weighted(self, counts: Counter) -> list[float]:
+        """count x IDF of each token (the hot loop of profile updates, kept tight)."""
+        log_df, get_df, get_background = self._log_df, self.df.get, self.background_df.get
+        top = self._top
+        out = []
+        for token, count in counts.items():
+            value = log_df.get(token)
+            if value is None:
+                value = log_df[token] = math.log(get_df(token, 0) + get_background(token, 0) + 1)
+            out.append(count * (top - value))
+        return out
 
     def add(self, art: ArticleProfile) -> None:
         self.docs += 1
-        self._memo.clear()
+        self._top = math.log(self.docs + self.background_docs + 1) + 1.0
+        log_df = self._log_df
         for token in set(art.terms) | {"@" + n for n in art.names}:
             self.df[token] = self.df.get(token, 0) + 1
             self.changed.add(token)
+            log_df.pop(token, None)
 
 
 EVENT_FEATURES = (
@@ -294,15 +314,16 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float(np.max(group.member_matrix @ art.vector)) if group.members else cos_centroid, near.best)
     terms = group.terms
-    dot = sum(w * terms[t] * stats.idf(t) for t, w in art.weights.items() if t in terms)
+    term_idf, name_idf = art.term_idf, art.name_idf
+    dot = sum(w * terms[t] * term_idf[t] for t, w in art.weights.items() if t in terms)
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
     titled = 1.0 if art.title_terms and group.titles else 0.0
     title_cos = _tfidf_cosine(art.title_terms, group.title_terms, stats) if titled else 0.0
-    shared = sum(stats.idf("@" + n) for n in art.names if n in group.names)
+    shared = sum(name_idf[n] for n in art.names if n in group.names)
     names_cover = shared / art.name_weight if art.name_weight else 0.0
     # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
     cos_mean = float(np.dot(art.vector, group.vector_sum)) / group.size
-    names_mean = (sum(stats.idf("@" + n) * group.names[n] for n in art.names if n in group.names)
+    names_mean = (sum(name_idf[n] * group.names[n] for n in art.names if n in group.names)
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
     numbers_mean = (sum(group.numbers[n] for n in art.numbers if n in group.numbers)
@@ -364,6 +385,7 @@ def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
     dot = sum(c * b[t] * idf(t) ** 2 for t, c in sorted(a.items()) if t in b)
     if not dot:
         return 0.0
-    norm_a = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(a.items())))
-    norm_b = math.sqrt(sum((c * idf(t)) ** 2 for t, c in sorted(b.items())))
+    # fsum: exact, so the order of the terms cannot matter
+    norm_a = math.sqrt(math.fsum(w * w for w in stats.weighted(a)))
+    norm_b = math.sqrt(math.fsum(w * w for w in stats.weighted(b)))
     return dot / (norm_a * norm_b)

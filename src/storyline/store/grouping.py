@@ -32,11 +32,15 @@ class GroupRow:
     profile: str
 
 
-def load_state(conn: sqlite3.Connection) -> tuple[dict[str, int], int, int]:
-    """Document frequencies, the number of grouped articles and the last sequence number."""
-    df = {row[0]: row[1] for row in conn.execute("SELECT term, df FROM group_terms")}
+def load_counters(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The number of grouped articles and the last sequence number."""
     state = dict(conn.execute("SELECT key, value FROM group_state").fetchall())
-    return df, int(state.get("documents", 0)), int(state.get("last_seq", 0))
+    return int(state.get("documents", 0)), int(state.get("last_seq", 0))
+
+
+def load_df(conn: sqlite3.Connection) -> dict[str, int]:
+    """Document frequencies of the words and names grouped so far."""
+    return {row[0]: row[1] for row in conn.execute("SELECT term, df FROM group_terms")}
 
 
 def load_groups(conn: sqlite3.Connection, level: str, *, lo: str | None, hi: str | None,
