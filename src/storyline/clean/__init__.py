@@ -40,6 +40,8 @@ class Cleaned:
 
 
 def normalize_line(line: str) -> str:
+    if line.isascii() and "  " not in line and "\t" not in line:
+        return line.strip()  # nothing to normalise (the common case, and the cheap test for it)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", line)).strip()
 
 
@@ -49,6 +51,8 @@ def line_hash(line: str) -> str:
 
 
 def _is_navigation(line: str) -> bool:
+    if len(line) > 200:  # six words or fewer in 200+ characters: not a menu
+        return False
     words = re.findall(r"[^\W\d_]+", line.lower())
     return bool(words) and len(words) <= 6 and sum(w in _NAV_WORDS for w in words) / len(words) >= 0.6
 
