@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import resource
 import sys
@@ -90,8 +91,9 @@ def main() -> int:
         done["n"] += n
         if checkpoints and done["n"] >= checkpoints[0]:
             checkpoints.pop(0)
+            own = resource.getrusage(resource.RUSAGE_SELF)
             marks.append((done["n"], time.perf_counter() - start, grouping["seconds"], grouping["articles"],
-                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+                          own.ru_maxrss / 1024, own.ru_utime + own.ru_stime, _children_cpu_seconds()))
             _report(marks)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +101,8 @@ def main() -> int:
         print(f"{args.articles} articles from {args.source} ({len(base)} real, repeated with perturbed ids, dates,"
               f" names and sentences); embedder {args.embedder}; {args.workers} workers")
         print(f"{'articles':>9} {'full path art/s (slice)':>24} {'grouping ms/art (slice)':>24} "
-              f"{'grouping art/s (slice)':>23} {'peak RSS MB':>12}")
+              f"{'grouping art/s (slice)':>23} {'peak RSS MB':>12} {'driver CPU':>10} {'workers CPU':>11}"
+              "  (CPU: ms per article)")
         with LocalExecutor(args.workers) as executor:
             ingest_pipeline.run_ingest(store, stream(base, args.articles), inputs=["bench"], executor=executor,
                                        on_progress=progress, annotate=args.annotate)
@@ -107,13 +110,30 @@ def main() -> int:
     return 0
 
 
+def _children_cpu_seconds() -> float:
+    """CPU seconds used so far by this process's live child processes (the executor's workers),
+    from /proc (Linux); 0 elsewhere."""
+    me, total = str(os.getpid()), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:  # fields[1] is the parent pid; [11], [12] user and system ticks
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def _report(marks) -> None:
-    n, elapsed, g_sec, g_art, rss = marks[-1]
-    pn, pe, pg, pa, _ = marks[-2] if len(marks) > 1 else (0, 0.0, 0.0, 0, 0)
+    """One line per slice. CPU per article (this process = the driver; its children = the workers)
+    says what the machine can reach: on C cores at most C / (driver + workers) articles per ms."""
+    n, elapsed, g_sec, g_art, rss, own_cpu, child_cpu = marks[-1]
+    pn, pe, pg, pa, _, p_own, p_child = marks[-2] if len(marks) > 1 else (0, 0.0, 0.0, 0, 0, 0.0, 0.0)
     slice_n = n - pn
     g_ms = 1000 * (g_sec - pg) / max(1, g_art - pa)
-    print(f"{n:9d} {slice_n / (elapsed - pe):24.0f} {g_ms:24.2f} {1000 / g_ms if g_ms else 0:23.0f} {rss:12.0f}",
-          flush=True)
+    driver_ms, workers_ms = 1000 * (own_cpu - p_own) / slice_n, 1000 * (child_cpu - p_child) / slice_n
+    print(f"{n:9d} {slice_n / (elapsed - pe):24.0f} {g_ms:24.2f} {1000 / g_ms if g_ms else 0:23.0f} {rss:12.0f}"
+          f" {driver_ms:10.2f} {workers_ms:11.2f}", flush=True)
 
 
 if __name__ == "__main__":
