@@ -49,3 +49,14 @@ def test_one_or_two_workers_store_the_same(tmp_path):
             stored.append([(a.id, a.title, a.text, a.published, a.duplicate_of, a.content_hash) for a in db.articles()])
             assert report.added == 160 and report.exact_duplicates == 10
     assert stored[0] == stored[1]
+
+
+def test_submit_returns_what_map_returns_and_lets_the_caller_work_meanwhile():
+    items = list(range(MIN_PARALLEL_BATCH * 2))
+    with LocalExecutor(2) as pool:
+        first = pool.submit(_square_with_pid, items)
+        second = pool.submit(_square_with_pid, items[::-1])  # two batches in flight
+        assert [r for r, _ in second()] == [x * x for x in items[::-1]]
+        assert [r for r, _ in first()] == [x * x for x in items]
+        small = pool.submit(_square_with_pid, [3])
+        assert small() == [(9, os.getpid())]  # too small for the pool: runs here, when asked for

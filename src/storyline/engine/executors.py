@@ -23,6 +23,18 @@ R = TypeVar("R")
 MIN_PARALLEL_BATCH = 64
 
 
+WORKER_NICENESS = 5
+
+
+def _yield_to_the_driver() -> None:
+    """Workers run a little below the driver's priority: the driver's corpus steps are the one
+    serial part of a run, and the workers only ever work ahead of it."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # not permitted here: run at the same priority
+        pass
+
+
 def _run_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
     return [fn(item) for item in chunk]
 
@@ -48,7 +60,8 @@ class LocalExecutor:
             prepare = getattr(fn, "prepare", None)
             if prepare is not None:
                 prepare()  # load models here, before the fork, so workers share one copy
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_yield_to_the_driver)
         size = max(1, len(items) // (self.workers * 4))
         futures = [self._pool.submit(_run_chunk, fn, items[i:i + size]) for i in range(0, len(items), size)]
         return lambda: [result for future in futures for result in future.result()]
