@@ -180,7 +180,7 @@ class ArticleIndex:
         return index
 
     def nearest(self, art: ArticleProfile, seq: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and cosines of the ``NEIGHBOURS`` nearest eligible articles, nearest first (ties by row)."""
+        """Rows and cosines of the ``NEIGHBOURS`` nearest eligible articles, nearest first (ties by sequence number)."""
         n = self.size
         if not n:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
