@@ -392,6 +392,7 @@ def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.Grou
         "weekdays": dict(sorted(group.weekdays.items())),
         "when_weekdays": dict(sorted(group.when_weekdays.items())),
         "when_days": [group.when_first, group.when_last],
+        "eras": [group.era_first, group.era_last],
         "term_norm": group.term_norm,
     }
     members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
@@ -429,6 +430,8 @@ def _from_row(row: sql.GroupRow, dim: int) -> GroupProfile:
         when_weekdays=Counter(profile.get("when_weekdays", {})),
         when_first=profile.get("when_days", [None, None])[0],
         when_last=profile.get("when_days", [None, None])[1],
+        era_first=profile.get("eras", [None, None])[0],
+        era_last=profile.get("eras", [None, None])[1],
         term_norm=profile["term_norm"],
         first_day=day_number(row.first_published),
         last_day=day_number(row.last_published),
