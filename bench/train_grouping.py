@@ -65,13 +65,13 @@ def replay(dataset, embedder: str):
         if has_events and gold_event is not None:
             votes = near.votes("event", rows, sims)
             for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes):
-                ev_x.append(pair_features(prof, events.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS)))
+                ev_x.append(pair_features(prof, events.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS), True))
                 ev_y.append(int(gid == gold_event))
         first_of_event = gold_event is None or gold_event not in seen_events
         if gold_story is not None and first_of_event:
             votes = near.votes("story", rows, sims)
             for gid in stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes):
-                st_x.append(pair_features(prof, stories.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS)))
+                st_x.append(pair_features(prof, stories.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS), True))
                 st_y.append(int(gid == gold_story))
         if gold_event is not None:
             seen_events.add(gold_event)

@@ -225,12 +225,13 @@ def test_era_and_core_name_signals():
     other = report(6, "Klitschko stopped Rahman in the seventh round, his first defence since 2005.")
     same.prepare(stats)
     other.prepare(stats)
-    assert pair_features(same, group, stats)["names_missed"] == 0.0
-    assert 0.0 < pair_features(other, group, stats)["names_missed"] < 1.0  # Klitschko named, Thompson not
-    assert pair_features(same, group, stats)["era_gap"] == 0.0
-    assert pair_features(other, group, stats)["era_gap"] == -7.0  # the article's latest year is 7 years earlier
-    assert pair_features(other, group, stats)["era_known"] == 1.0
-    assert pair_features(report(7, "No years here."), group, stats)["era_known"] == 0.0
+    assert pair_features(same, group, stats, candidates=True)["names_missed"] == 0.0
+    assert 0.0 < pair_features(other, group, stats, candidates=True)["names_missed"] < 1.0  # Klitschko named, Thompson not
+    assert pair_features(same, group, stats, candidates=True)["era_gap"] == 0.0
+    assert pair_features(other, group, stats, candidates=True)["era_gap"] == -7.0  # the article's latest year is 7 years earlier
+    assert pair_features(other, group, stats, candidates=True)["era_known"] == 1.0
+    assert pair_features(report(7, "No years here."), group, stats, candidates=True)["era_known"] == 0.0
     headline = profile_article("h", "Klitschko stops Rahman", "Klitschko stops Rahman", None, None, vec)
     headline.prepare(stats)
-    assert pair_features(headline, group, stats)["names_missed"] == 0.0  # a headline cannot name everyone
+    assert pair_features(headline, group, stats, candidates=True)["names_missed"] == 0.0  # a headline cannot name everyone
+    assert "names_missed" not in pair_features(same, group, stats)  # computed only when a model uses it

@@ -25,6 +25,7 @@ import numpy as np
 from storyline.embed import DEFAULT_EMBEDDER, get_embedder
 from storyline.group.model import GroupingModels, LinearModel, load_models
 from storyline.group.signals import (
+    CANDIDATE_FEATURES,
     MAX_MEMBERS,
     ArticleProfile,
     NO_NEIGHBOURS,
@@ -199,6 +200,8 @@ class OnlineGrouper:
         self.conn = conn
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
+        used = set(self.models.event.features) | set(self.models.story.features)
+        self.candidate_signals = bool(used & set(CANDIDATE_FEATURES))  # computed only if a model uses them
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
 
     # -- one batch ---------------------------------------------------------------------------
@@ -334,7 +337,8 @@ class OnlineGrouper:
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
-        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS)) for g in gids]
+        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS), self.candidate_signals)
+                for g in gids]
         if self.recorder:
             for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)

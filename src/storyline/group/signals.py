@@ -70,11 +70,9 @@ class ArticleProfile:
     weights: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     name_weight: float = 0.0
-    name_set: frozenset = frozenset()
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
-        self.name_set = frozenset(self.names)
         self.weights = {t: c * stats.idf(t) for t, c in self.terms.items()}
         self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
         self.name_weight = sum(stats.idf("@" + n) for n in self.names)
@@ -319,8 +317,9 @@ NO_NEIGHBOURS = Neighbours()
 
 
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
-                  near: Neighbours = NO_NEIGHBOURS) -> dict[str, float]:
-    """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run."""
+                  near: Neighbours = NO_NEIGHBOURS, candidates: bool = False) -> dict[str, float]:
+    """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
+    ``candidates``: also the ``CANDIDATE_FEATURES`` (only when a model uses them: they cost time)."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float(np.max(group.member_matrix @ art.vector)) if group.members else cos_centroid, near.best)
     terms = group.terms
@@ -329,17 +328,6 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     titled = 1.0 if art.title_terms and group.titles else 0.0
     title_cos = _tfidf_cosine(art.title_terms, group.title_terms, stats) if titled else 0.0
     shared = sum(stats.idf("@" + n) for n in art.names if n in group.names)
-    # the group's core names (in at least half its members) that the article does not name:
-    # two happenings of one kind share the actor but not the opponent, the victim, the place.
-    # Not for a headline alone: a few words cannot name everyone (and title case makes every word a name)
-    core_weight = missed_weight = 0.0
-    for n, c in group.names.items() if not art.short else ():
-        if 2 * c >= group.size:
-            weight = stats.idf("@" + n)
-            core_weight += weight
-            if n not in art.name_set:
-                missed_weight += weight
-    names_missed = missed_weight / core_weight if core_weight else 0.0
     names_cover = shared / art.name_weight if art.name_weight else 0.0
     # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
     cos_mean = float(np.dot(art.vector, group.vector_sum)) / group.size
@@ -369,14 +357,8 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         days, undated = math.log1p(gap), 0.0
     else:
         days, undated = 0.0, 1.0
-    # years between the report and the group's reports (signed: the article later is positive)
-    if art.era is not None and group.era_first is not None:
-        era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
-        era_known = 1.0
-    else:
-        era_gap, era_known = 0.0, 0.0
     short = 1.0 if art.short else 0.0
-    return {
+    signals = {
         "cos_centroid": cos_centroid,
         "cos_nearest": cos_nearest,
         "cos_mean": cos_mean,
@@ -388,7 +370,6 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "titled": titled,
         "names_shared": math.log1p(shared),
         "names_cover": names_cover,
-        "names_missed": names_missed,
         "numbers_shared": math.log1p(numbers_shared),
         "numbers_mean": numbers_mean,
         "weekday_agree": weekday_agree,
@@ -399,14 +380,38 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "when_contradicted": when_contradicted,
         "days_apart": days,
         "undated": undated,
-        "era_gap": era_gap,
-        "era_known": era_known,
         "log_size": math.log(group.size),
         "short": short,
         "short_x_cos": short * cos_centroid,
         "short_x_tfidf": short * tfidf,
         "short_x_names": short * names_cover,
     }
+    if candidates:
+        signals.update(candidate_signals(art, group, stats))
+    return signals
+
+
+def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
+    """The ``CANDIDATE_FEATURES`` of one pair."""
+    # the group's core names (in at least half its members) that the article does not name:
+    # two happenings of one kind share the actor but not the opponent, the victim, the place.
+    # Not for a headline alone: a few words cannot name everyone (and title case makes every word a name)
+    core_weight = missed_weight = 0.0
+    names = frozenset(art.names)
+    for n, c in group.names.items() if not art.short else ():
+        if 2 * c >= group.size:
+            weight = stats.idf("@" + n)
+            core_weight += weight
+            if n not in names:
+                missed_weight += weight
+    # years between the report and the group's reports (signed: the article later is positive)
+    if art.era is not None and group.era_first is not None:
+        era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
+        era_known = 1.0
+    else:
+        era_gap, era_known = 0.0, 0.0
+    return {"names_missed": missed_weight / core_weight if core_weight else 0.0,
+            "era_gap": era_gap, "era_known": era_known}
 
 
 def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
