@@ -194,3 +194,44 @@ def test_contradiction_needs_two_reports_that_agree_on_the_day():
     dated_sunday = report(8, "Sunday", "2023-01-24")
     dated_sunday.prepare(stats)
     assert pair_features(dated_sunday, group("Monday", "Monday"), stats)["when_contradicted"] == 0.0  # dates decide
+
+
+def test_report_year_is_published_or_the_latest_stated_year():
+    import numpy as np
+
+    from storyline.group.signals import profile_article
+
+    vec = np.ones(4, dtype=np.float32) / 2
+    assert profile_article("a", "Quake", "A quake hit in 2008, as in 1999.", "2013-04-02", None, vec).era == 2013
+    assert profile_article("b", "Quake", "A quake hit in 2008, as in 1999.", None, None, vec).era == 2008
+    # counts and tolls are not years
+    assert profile_article("c", "Quake", "It killed 3000 people, 150 km away.", None, None, vec).era is None
+
+
+def test_era_and_core_name_signals():
+    import numpy as np
+
+    from storyline.group.signals import GroupProfile, TermStats, pair_features, profile_article
+
+    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
+
+    def report(i, text, published=None):  # a full report, not a headline alone
+        return profile_article(f"a{i}", "Title fight", text + " The crowd cheered." * 10, published, None, vec)
+
+    group = GroupProfile.empty("e", 4)
+    for i in range(3):
+        group.add(report(i, "Klitschko stopped Thompson in the sixth round.", "2012-07-07"), stats)
+    same = report(5, "Klitschko beat Thompson, his 2012 challenger.")
+    other = report(6, "Klitschko stopped Rahman in the seventh round, his first defence since 2005.")
+    same.prepare(stats)
+    other.prepare(stats)
+    assert pair_features(same, group, stats, candidates=True)["names_missed"] == 0.0
+    assert 0.0 < pair_features(other, group, stats, candidates=True)["names_missed"] < 1.0  # Klitschko named, Thompson not
+    assert pair_features(same, group, stats, candidates=True)["era_gap"] == 0.0
+    assert pair_features(other, group, stats, candidates=True)["era_gap"] == -7.0  # the article's latest year is 7 years earlier
+    assert pair_features(other, group, stats, candidates=True)["era_known"] == 1.0
+    assert pair_features(report(7, "No years here."), group, stats, candidates=True)["era_known"] == 0.0
+    headline = profile_article("h", "Klitschko stops Rahman", "Klitschko stops Rahman", None, None, vec)
+    headline.prepare(stats)
+    assert pair_features(headline, group, stats, candidates=True)["names_missed"] == 0.0  # a headline cannot name everyone
+    assert "names_missed" not in pair_features(same, group, stats)  # computed only when a model uses it

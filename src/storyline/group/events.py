@@ -25,6 +25,7 @@ import numpy as np
 from storyline.embed import DEFAULT_EMBEDDER, get_embedder
 from storyline.group.model import GroupingModels, LinearModel, load_models
 from storyline.group.signals import (
+    CANDIDATE_FEATURES,
     MAX_MEMBERS,
     ArticleProfile,
     NO_NEIGHBOURS,
@@ -218,6 +219,8 @@ class OnlineGrouper:
         self.conn = conn
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
+        used = set(self.models.event.features) | set(self.models.story.features)
+        self.candidate_signals = bool(used & set(CANDIDATE_FEATURES))  # computed only if a model uses them
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
@@ -386,7 +389,8 @@ class OnlineGrouper:
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
-        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS)) for g in gids]
+        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS), self.candidate_signals)
+                for g in gids]
         if self.recorder:
             for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)
@@ -480,6 +484,7 @@ def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.Grou
         "weekdays": dict(sorted(group.weekdays.items())),
         "when_weekdays": dict(sorted(group.when_weekdays.items())),
         "when_days": [group.when_first, group.when_last],
+        "eras": [group.era_first, group.era_last],
         "term_norm": group.term_norm,
     }
     members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
@@ -517,6 +522,8 @@ def _from_row(row: sql.GroupRow, dim: int) -> GroupProfile:
         when_weekdays=Counter(profile.get("when_weekdays", {})),
         when_first=profile.get("when_days", [None, None])[0],
         when_last=profile.get("when_days", [None, None])[1],
+        era_first=profile.get("eras", [None, None])[0],
+        era_last=profile.get("eras", [None, None])[1],
         term_norm=profile["term_norm"],
         first_day=day_number(row.first_published),
         last_day=day_number(row.last_published),

@@ -32,6 +32,7 @@ MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+FIRST_YEAR, LAST_YEAR = 1950, 2039  # four-digit numbers read as years
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {
     "said", "says", "say", "new", "news", "year", "years", "today", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
@@ -62,6 +63,7 @@ class ArticleProfile:
     day: int | None  # published date as a day number, None when unknown
     when_day: int | None  # the happening's day as the title or lead states it ("on January 23")
     when_weekday: str | None  # ... or at least its weekday ("on Sunday" in an undated article)
+    era: int | None  # the year of the report: published, or else the latest year the text states
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
     # set by ``prepare`` once per article, against the term statistics of the moment:
@@ -91,6 +93,7 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
     weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS}))
     when_day, when_weekday = happening(lead, published)
+    day = day_number(published)
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
@@ -99,9 +102,10 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
         names=names,
         numbers=numbers,
         weekdays=weekdays,
-        day=day_number(published),
+        day=day,
         when_day=when_day,
         when_weekday=when_weekday,
+        era=date.fromordinal(day).year if day is not None else stated_year(numbers),
         source=source,
         short=len(words) < 30,
     )
@@ -129,6 +133,13 @@ def happening(lead: str, published: str | None) -> tuple[int | None, str | None]
 
 
 _WEEKDAY_NAMES = sorted(WEEKDAYS, key=WEEKDAYS.get)
+
+
+def stated_year(numbers: tuple[str, ...]) -> int | None:
+    """The latest year among the numbers: an undated report is at least that recent (two
+    earthquakes in one place, years apart, are told apart by the years their reports mention)."""
+    years = [int(n) for n in numbers if len(n) == 4 and n.isdigit() and FIRST_YEAR <= int(n) <= LAST_YEAR]
+    return max(years) if years else None
 
 
 def words_terms_names(text: str) -> tuple[list[str], Counter, tuple[str, ...]]:
@@ -164,6 +175,8 @@ class GroupProfile:
     when_weekdays: Counter = field(default_factory=Counter)  # the members' happening weekdays
     when_first: int | None = None  # the members' happening days (stated in the text), first and last
     when_last: int | None = None
+    era_first: int | None = None  # the members' report years (``ArticleProfile.era``), first and last
+    era_last: int | None = None
     first_day: int | None = None
     last_day: int | None = None
     size: int = 0
@@ -211,6 +224,9 @@ class GroupProfile:
         if art.when_day is not None:
             self.when_first = art.when_day if self.when_first is None else min(self.when_first, art.when_day)
             self.when_last = art.when_day if self.when_last is None else max(self.when_last, art.when_day)
+        if art.era is not None:
+            self.era_first = art.era if self.era_first is None else min(self.era_first, art.era)
+            self.era_last = art.era if self.era_last is None else max(self.era_last, art.era)
         if art.day is not None:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
@@ -290,10 +306,22 @@ EVENT_FEATURES = (
     "numbers_mean", "weekday_agree", "weekday_conflict", "when_agree", "when_conflict", "when_days_apart", "days_apart", "undated", "log_size", "short", "short_x_cos",
     "short_x_tfidf", "short_x_names",
 )
-# A story's events happen on different days by definition: the happening's weekday and day tell
-# events apart, not stories (dates still count, through ``days_apart``). Titles are left out too:
-# the only story-labelled dev set (T17) has none, so their weight could not be learned.
-STORY_FEATURES = tuple(f for f in EVENT_FEATURES if not f.startswith(("weekday_", "when_", "title")))
+# Signals computed and measured but not in the shipped model (``train_grouping.py --with``): they
+# help ECB+ on unseen stories, but every retrained model tried so far also joins the web fixture's
+# convoy report to the seeds' January call (docs/benchmarks.md, Grouping).
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known")
+
+
+def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
+    """The signals the story model sees. A story's events happen on different days by definition:
+    the happening's weekday and day tell events apart, not stories (dates still count, through
+    ``days_apart``); nor do its events share their core names (a story moves on to new people).
+    Titles are left out too: the only story-labelled dev set (T17) has none, so their weight could
+    not be learned."""
+    return tuple(f for f in features if not f.startswith(("weekday_", "when_", "title")) and f != "names_missed")
+
+
+STORY_FEATURES = story_signals(EVENT_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -309,8 +337,9 @@ NO_NEIGHBOURS = Neighbours()
 
 
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
-                  near: Neighbours = NO_NEIGHBOURS) -> dict[str, float]:
-    """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run."""
+                  near: Neighbours = NO_NEIGHBOURS, candidates: bool = False) -> dict[str, float]:
+    """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
+    ``candidates``: also the ``CANDIDATE_FEATURES`` (only when a model uses them: they cost time)."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float(np.max(group.member_matrix @ art.vector)) if group.members else cos_centroid, near.best)
     terms = group.terms
@@ -350,7 +379,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     else:
         days, undated = 0.0, 1.0
     short = 1.0 if art.short else 0.0
-    return {
+    signals = {
         "cos_centroid": cos_centroid,
         "cos_nearest": cos_nearest,
         "cos_mean": cos_mean,
@@ -378,6 +407,32 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "short_x_tfidf": short * tfidf,
         "short_x_names": short * names_cover,
     }
+    if candidates:
+        signals.update(candidate_signals(art, group, stats))
+    return signals
+
+
+def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
+    """The ``CANDIDATE_FEATURES`` of one pair."""
+    # the group's core names (in at least half its members) that the article does not name:
+    # two happenings of one kind share the actor but not the opponent, the victim, the place.
+    # Not for a headline alone: a few words cannot name everyone (and title case makes every word a name)
+    core_weight = missed_weight = 0.0
+    names = frozenset(art.names)
+    for n, c in group.names.items() if not art.short else ():
+        if 2 * c >= group.size:
+            weight = stats.idf("@" + n)
+            core_weight += weight
+            if n not in names:
+                missed_weight += weight
+    # years between the report and the group's reports (signed: the article later is positive)
+    if art.era is not None and group.era_first is not None:
+        era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
+        era_known = 1.0
+    else:
+        era_gap, era_known = 0.0, 0.0
+    return {"names_missed": missed_weight / core_weight if core_weight else 0.0,
+            "era_gap": era_gap, "era_known": era_known}
 
 
 def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
