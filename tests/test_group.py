@@ -230,7 +230,9 @@ def test_era_and_core_name_signals():
     assert pair_features(same, group, stats, candidates=True)["era_gap"] == 0.0
     assert pair_features(other, group, stats, candidates=True)["era_gap"] == -7.0  # the article's latest year is 7 years earlier
     assert pair_features(other, group, stats, candidates=True)["era_known"] == 1.0
-    assert pair_features(report(7, "No years here."), group, stats, candidates=True)["era_known"] == 0.0
+    undated = report(7, "No years here.")
+    undated.prepare(stats)
+    assert pair_features(undated, group, stats, candidates=True)["era_known"] == 0.0
     headline = profile_article("h", "Klitschko stops Rahman", "Klitschko stops Rahman", None, None, vec)
     headline.prepare(stats)
     assert pair_features(headline, group, stats, candidates=True)["names_missed"] == 0.0  # a headline cannot name everyone
