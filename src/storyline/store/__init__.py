@@ -24,6 +24,8 @@ class StoreError(RuntimeError):
     """The database file cannot be used (newer schema, not a database, locked for too long)."""
 
 
+CACHE_KIB = 65536  # SQLite page cache per connection
+
 _ARTICLE_COLUMNS = (
     "article_id, title, text, url, source, published, lang, author, summary_only, content_hash, "
     "duplicate_of, duplicate_kind, origin, input_format, raw_text, cleaning"
@@ -68,6 +70,9 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            # 64 MB of page cache instead of SQLite's 2 MB: the MinHash band and grouping indexes
+            # take random inserts, and past a few thousand articles they no longer fit in 2 MB
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable Storyline database ({exc})") from exc
