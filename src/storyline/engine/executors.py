@@ -35,7 +35,8 @@ def _yield_to_the_driver() -> None:
         pass
 
 
-def _run_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+def run_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    """One task of a pool (local or Ray): a chunk of items, so the per-task cost is paid once per chunk."""
     return [fn(item) for item in chunk]
 
 
@@ -63,7 +64,7 @@ class LocalExecutor:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_yield_to_the_driver)
         size = max(1, len(items) // (self.workers * 4))
-        futures = [self._pool.submit(_run_chunk, fn, items[i:i + size]) for i in range(0, len(items), size)]
+        futures = [self._pool.submit(run_chunk, fn, items[i:i + size]) for i in range(0, len(items), size)]
         return lambda: [result for future in futures for result in future.result()]
 
     def close(self) -> None:

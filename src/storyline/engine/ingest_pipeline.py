@@ -17,7 +17,7 @@ from itertools import islice
 
 import numpy as np
 
-from storyline.clean import clean_article, clean_text, line_hash, normalize_line
+from storyline.clean import clean_article, line_hash, normalize_line
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, normalized_words
@@ -111,11 +111,16 @@ def clean_and_prepare(article: Article) -> Article | Rejection:
     and the driver, which alone can consult the store, only looks things up."""
     result = clean_or_reject(article)
     if isinstance(result, Article):
-        words = normalized_words(result.text)
-        result.derived["content_hash"] = content_hash(result.title, result.text, words)
-        result.derived["minhash"] = minhash(result.text, words)
+        derive_dedup_keys(result)
         prepare_profile(result)
     return result
+
+
+def derive_dedup_keys(article: Article) -> None:
+    """The article's content hash and MinHash signature (None for short texts), in ``derived``."""
+    words = normalized_words(article.text)
+    article.derived["content_hash"] = content_hash(article.title, article.text, words)
+    article.derived["minhash"] = minhash(article.text, words)
 
 
 def _load_models() -> None:
@@ -185,11 +190,12 @@ class Deduplicator:
         """Sets ``duplicate_of`` in place; returns the MinHash data of the batch's originals."""
         batch_ids = {a.id for a in articles}  # their stored versions are being replaced
         for art in articles:
-            art.content_hash = art.derived.get("content_hash") or content_hash(art.title, art.text)
+            if "content_hash" not in art.derived:  # not prepared by a worker, or its text changed since
+                derive_dedup_keys(art)
+            art.content_hash = art.derived["content_hash"]
             art.duplicate_of = art.duplicate_kind = None
         stored_originals = self.store.originals_by_hash((a.content_hash for a in articles), exclude=batch_ids)
-        sigs = {a.id: a.derived["minhash"] if "minhash" in a.derived else minhash(a.text)
-                for a in articles if a.content_hash not in stored_originals}
+        sigs = {a.id: a.derived["minhash"] for a in articles if a.content_hash not in stored_originals}
         bands = {article_id: sig.bands() for article_id, sig in sigs.items() if sig is not None}
         members = self.store.band_members((b for bs in bands.values() for b in bs), exclude=batch_ids)
         stored_ids = sorted({article_id for found in members.values() for _, article_id in found})

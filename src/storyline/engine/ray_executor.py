@@ -11,12 +11,10 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from storyline.engine.executors import run_chunk
+
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def _run_chunk(fn: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
-    return [fn(item) for item in chunk]
 
 
 class RayExecutor:
@@ -39,7 +37,7 @@ class RayExecutor:
                 log_to_driver=False,
                 configure_logging=False,
             )
-        self._task = ray.remote(_run_chunk)
+        self._task = ray.remote(run_chunk)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return self.submit(fn, items)()

@@ -317,17 +317,15 @@ class OnlineGrouper:
             if article_id not in self.articles.known:
                 self.articles.put(article_id, np.frombuffer(vector, dtype=np.float32), event, story,
                                   day_number(published), seq)
-        for level, window in (("story", STORY_WINDOW_DAYS), ("event", EVENT_WINDOW_DAYS)):
-            index = self.stories if level == "story" else self.events
+        levels = (("story", "stories", STORY_WINDOW_DAYS), ("event", "events", EVENT_WINDOW_DAYS))
+        for level, attribute, window in levels:
+            index = getattr(self, attribute)
             lo = min(days) - window if days else None
             hi = max(days) + window if days else None
             keep = {gid for gid in index.ids if _usable(index, gid, lo, hi, min_seq)}
             if len(keep) * 2 < len(index.ids):
                 index = index.retain(keep)
-                if level == "story":
-                    self.stories = index
-                else:
-                    self.events = index
+                setattr(self, attribute, index)
             for row in sql.load_groups(self.conn, level, lo=_iso(lo) if days else None,
                                        hi=_iso(hi) if days else None, min_seq=min_seq, skip=index.groups):
                 if level == "story":

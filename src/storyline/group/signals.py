@@ -275,21 +275,20 @@ class TermStats:
 
     def idf(self, token: str) -> float:
         log_df = self._log_df.get(token)
-        if log_df is None:
-            log_df = self._log_df[token] = math.log(self.df.get(token, 0) + self.background_df.get(token, 0) + 1)
-        return self._top - log_df
+        return self._top - (self._remember_log_df(token) if log_df is None else log_df)
 
     def weighted(self, counts: Counter) -> list[float]:
         """count x IDF of each token (the hot loop of profile updates, kept tight)."""
-        log_df, get_df, get_background = self._log_df, self.df.get, self.background_df.get
-        top = self._top
+        log_df, top = self._log_df, self._top
         out = []
         for token, count in counts.items():
             value = log_df.get(token)
-            if value is None:
-                value = log_df[token] = math.log(get_df(token, 0) + get_background(token, 0) + 1)
-            out.append(count * (top - value))
+            out.append(count * (top - (self._remember_log_df(token) if value is None else value)))
         return out
+
+    def _remember_log_df(self, token: str) -> float:
+        value = self._log_df[token] = math.log(self.df.get(token, 0) + self.background_df.get(token, 0) + 1)
+        return value
 
     def add(self, art: ArticleProfile) -> None:
         self.docs += 1
