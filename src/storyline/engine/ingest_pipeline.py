@@ -120,7 +120,9 @@ def derive_dedup_keys(article: Article) -> None:
     """The article's content hash and MinHash signature (None for short texts), in ``derived``."""
     words = normalized_words(article.text)
     article.derived["content_hash"] = content_hash(article.title, article.text, words)
-    article.derived["minhash"] = minhash(article.text, words)
+    signature = article.derived["minhash"] = minhash(article.text, words)
+    if signature is not None:
+        signature.bands()  # cached on the signature
 
 
 def _load_models() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -37,13 +37,18 @@ def content_hash(title: str | None, text: str, words: list[str] | None = None) -
 @dataclass
 class Signature:
     values: np.ndarray  # uint64[NUM_PERM]
+    _bands: list[str] | None = field(default=None, repr=False, compare=False)
 
     def bands(self) -> list[str]:
-        out = []
-        for band in range(BANDS):
-            chunk = self.values[band * ROWS:(band + 1) * ROWS].tobytes()
-            out.append(f"{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
-        return out
+        """The LSH band keys, computed once (a worker computes them with the signature, so the
+        driver only looks them up)."""
+        if self._bands is None:
+            out = []
+            for band in range(BANDS):
+                chunk = self.values[band * ROWS:(band + 1) * ROWS].tobytes()
+                out.append(f"{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
+            self._bands = out
+        return self._bands
 
     def to_bytes(self) -> bytes:
         return self.values.astype("<u8").tobytes()

@@ -72,6 +72,24 @@ class TreeModel:
         self.roots = np.asarray(d["roots"], dtype=np.int64)
         self.depth = int(d["depth"])
         self._dict = d
+        self._path_credit = self._credit_along_paths()
+
+    def _credit_along_paths(self) -> np.ndarray:
+        """Per node, the Saabas credit of each signal along the path from its tree's root to it:
+        a decision's contributions are then one look-up per tree (the credit of the leaf it
+        reaches) instead of a walk per explanation."""
+        credit = np.zeros((len(self.feature), len(self.features)))
+        stack = list(self.roots)
+        while stack:
+            node = stack.pop()
+            f = self.feature[node]
+            if f < 0:
+                continue
+            for child in (self.left[node], self.right[node]):
+                credit[child] = credit[node]
+                credit[child, f] += self.value[child] - self.value[node]
+                stack.append(child)
+        return credit
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         nodes = np.broadcast_to(self.roots, (X.shape[0], len(self.roots))).copy()
@@ -94,18 +112,8 @@ class TreeModel:
         return float(self.probabilities([values])[0])
 
     def contributions(self, values: dict[str, float]) -> dict[str, float]:
-        x = np.array([values[f] for f in self.features], dtype=np.float64)
-        out = np.zeros(len(self.features))
-        nodes = self.roots.copy()
-        for _ in range(self.depth):  # all trees walk down one level at a time
-            feat = self.feature[nodes]
-            inner = feat >= 0
-            if not inner.any():
-                break
-            node, f = nodes[inner], feat[inner]
-            child = np.where(x[f] <= self.split[node], self.left[node], self.right[node])
-            np.add.at(out, f, self.value[child] - self.value[node])
-            nodes[inner] = child
+        x = np.array([[values[f] for f in self.features]], dtype=np.float64)
+        out = self._path_credit[self._leaves(x)[0]].sum(axis=0)
         return {f: float(v) for f, v in zip(self.features, out)}
 
     def to_dict(self) -> dict:

@@ -1,0 +1,48 @@
+"""The static embedder's own pooling equals model2vec's, and a tree model's explanation adds up to
+its decision: the speed-ups of both must not change a number."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+
+from storyline.embed import _normalize, get_embedder
+from storyline.group.model import load_models
+from storyline.group.signals import lead_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_static_embedding_equals_model2vec_bit_for_bit():
+    embedder = get_embedder("static")
+    texts = [lead_text(None, p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += ["", "   ", "\x00\x01", "Ünïcödé ✓ 中文 текст العربية", "Lachin " * 3000,
+              "Blinken called Aliyev on Monday.", "zzqxv qqqq 12345"]
+    reference = _normalize(np.asarray(
+        embedder.model.encode(texts, show_progress_bar=False, use_multiprocessing=False), dtype=np.float32))
+    batch = embedder.encode(texts)
+    one_by_one = np.stack([embedder.encode([t])[0] for t in texts])
+    assert batch.dtype == np.float32 and batch.shape == reference.shape
+    assert np.array_equal(batch, reference)
+    assert np.array_equal(one_by_one, reference)
+    assert not batch[texts.index("")].any()  # an empty text has no tokens: a zero vector, as in model2vec
+
+
+def test_tree_contributions_add_up_to_the_probability():
+    """Saabas contributions: the root values plus every signal's credit is the model's raw score,
+    for any input, so ``storyline why`` accounts for the whole decision."""
+    rng = random.Random(7)
+    for model in (load_models().event, load_models().story):
+        if not hasattr(model, "roots"):
+            continue
+        for _ in range(200):
+            values = {f: rng.choice([0.0, 0.05, 0.3, 0.7, 1.0, 2.5, 8.0, -1.0]) for f in model.features}
+            contributions = model.contributions(values)
+            raw = model.base + float(model.value[model.roots].sum()) + sum(contributions.values())
+            assert math.isclose(1 / (1 + math.exp(-raw)), model.probability(values), abs_tol=1e-9)
+            # only signals the paths split on get credit
+            used = {model.features[f] for f in model.feature[model.feature >= 0]}
+            assert all(v == 0.0 for f, v in contributions.items() if f not in used)
