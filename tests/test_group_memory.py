@@ -113,3 +113,25 @@ def test_a_profile_is_made_again_when_the_outlet_boilerplate_changes_the_text(tm
     store.close()
     assert footer not in late.text
     assert late.derived == {}
+
+
+def test_grouping_reads_the_store_through_indexes_not_scans(tmp_path):
+    """Cost per article must not grow with the store: every query grouping sends while placing a
+    batch is answered from an index, never by walking a whole table (the store-wide statistics
+    read once per run excepted)."""
+    store = Store(tmp_path / "plans.db")
+    articles = _stream(24)
+    group_batch(store, articles[:16])
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    group_batch(store, articles[16:])  # a fresh grouper: it reads the windows back from the store
+    store.conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert any("article_groups" in s for s in selects) and any("FROM events" in s for s in selects)
+    once_per_run = ("FROM group_terms", "FROM group_state")
+    for statement in selects:
+        if any(table in statement for table in once_per_run):
+            continue
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + statement)]
+        assert not [step for step in plan if step.startswith("SCAN")], (statement, plan)
+    store.close()

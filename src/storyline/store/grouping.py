@@ -50,17 +50,19 @@ def load_groups(conn: sqlite3.Connection, level: str, *, lo: str | None, hi: str
     parent = "story_id" if level == "event" else "NULL"
     children = "events" if level == "story" else "0"
     skip = set(skip)
-    clauses, params = ["last_seq > ?"], [min_seq]
+    columns = (f"{key}, {parent}, first_published, last_published, articles, {children}, last_seq, "
+               "vector_sum, members, profile")
+    # two indexed look-ups (recent; dated in the window) instead of one OR, which SQLite answers
+    # with a scan of the whole table: the cost of a batch must not grow with the store
+    sql, params = f"SELECT {columns}, rowid FROM {table} WHERE last_seq > ?", [min_seq]
     if lo is not None and hi is not None:
-        clauses.append("(last_published >= ? AND first_published <= ?)")
-        params += [lo, hi]
-    sql = (
-        f"SELECT {key}, {parent}, first_published, last_published, articles, {children}, last_seq, "
-        f"vector_sum, members, profile FROM {table} WHERE {' OR '.join(clauses)} ORDER BY rowid"
-    )
-    for row in conn.execute(sql, params):
+        sql += (f" UNION ALL SELECT {columns}, rowid FROM {table} "
+                "WHERE last_published >= ? AND first_published <= ? AND +last_seq <= ?")
+        params += [lo, hi, min_seq]
+    # sorted here: asked to order by rowid, SQLite walks the whole table in rowid order instead
+    for row in sorted(conn.execute(sql, params), key=lambda r: r[-1]):
         if row[0] not in skip:
-            yield GroupRow(*row)
+            yield GroupRow(*row[:-1])
 
 
 def load_group(conn: sqlite3.Connection, level: str, group_id: str) -> GroupRow | None:
@@ -78,15 +80,13 @@ def load_group(conn: sqlite3.Connection, level: str, group_id: str) -> GroupRow 
 def load_article_vectors(conn: sqlite3.Connection, *, lo: str | None, hi: str | None, min_seq: int
                          ) -> Iterator[tuple[str, str, str, int, str | None, bytes]]:
     """Grouped articles dated in [lo, hi] or grouped recently: id, event, story, seq, date, vector."""
-    clauses, params = ["seq > ?"], [min_seq]
-    if lo is not None and hi is not None:
-        clauses.append("(published >= ? AND published <= ?)")
-        params += [lo, hi]
-    yield from conn.execute(
-        f"SELECT article_id, event_id, story_id, seq, published, vector FROM article_groups "
-        f"WHERE vector IS NOT NULL AND ({' OR '.join(clauses)}) ORDER BY seq",
-        params,
-    )
+    columns = "article_id, event_id, story_id, seq, published, vector"
+    sql, params = f"SELECT {columns} FROM article_groups WHERE seq > ? AND vector IS NOT NULL", [min_seq]
+    if lo is not None and hi is not None:  # two indexed look-ups, not a scan (see ``load_groups``)
+        sql += (f" UNION ALL SELECT {columns} FROM article_groups "
+                "WHERE published >= ? AND published <= ? AND +seq <= ? AND vector IS NOT NULL")
+        params += [lo, hi, min_seq]
+    yield from conn.execute(f"{sql} ORDER BY seq", params)
 
 
 def save_batch(conn: sqlite3.Connection, *, events: list[GroupRow], stories: list[GroupRow],
