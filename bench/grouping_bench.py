@@ -10,7 +10,9 @@ in the original), every capitalised word suffixed with ``k`` (new names, so copi
 and are not near-duplicates) and a deterministic third of its sentences dropped. The whole path
 runs: ``run_ingest`` (clean, outlet boilerplate, dedup, store) with grouping (embed, candidates,
 decide, write); annotation is off unless ``--annotate`` (it is not part of the grouping path).
-Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS.
+Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS, CPU per article
+of the driver and of the workers, and the driver's CPU in its three corpus stages (dedup, store
+write, grouping).
 Flat grouping ms per article from 1k to 100k is the point: candidates come from date windows and
 indexes, not from the size of the store.
 """
@@ -73,16 +75,31 @@ def main() -> int:
     checkpoints = sorted({c for c in (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, args.articles)
                           if c <= args.articles})
     grouping = {"seconds": 0.0, "articles": 0}
+    stage_cpu = {"dedup": 0.0, "store": 0.0, "group": 0.0}  # the driver thread's CPU seconds per stage
     real_group_batch = group_pipeline.group_batch
 
     def timed_group_batch(store, articles, **kw):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         out = real_group_batch(store, articles, embedder=args.embedder, **kw)
         grouping["seconds"] += time.perf_counter() - start
+        stage_cpu["group"] += time.thread_time() - cpu
         grouping["articles"] += len(articles)
         return out
 
+    def cpu_timed(owner, name: str, stage: str) -> None:
+        real = getattr(owner, name)
+
+        def timed(*a, **kw):
+            cpu = time.thread_time()
+            try:
+                return real(*a, **kw)
+            finally:
+                stage_cpu[stage] += time.thread_time() - cpu
+        setattr(owner, name, timed)
+
     ingest_pipeline.group_batch = timed_group_batch
+    cpu_timed(ingest_pipeline.Deduplicator, "apply", "dedup")
+    cpu_timed(Store, "write_articles", "store")
     done = {"n": 0}
     marks = []
     start = time.perf_counter()
@@ -93,7 +110,8 @@ def main() -> int:
             checkpoints.pop(0)
             own = resource.getrusage(resource.RUSAGE_SELF)
             marks.append((done["n"], time.perf_counter() - start, grouping["seconds"], grouping["articles"],
-                          own.ru_maxrss / 1024, own.ru_utime + own.ru_stime, _children_cpu_seconds()))
+                          own.ru_maxrss / 1024, own.ru_utime + own.ru_stime, _children_cpu_seconds(),
+                          dict(stage_cpu)))
             _report(marks)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,13 +145,15 @@ def _children_cpu_seconds() -> float:
 def _report(marks) -> None:
     """One line per slice. CPU per article (this process = the driver; its children = the workers)
     says what the machine can reach: on C cores at most C / (driver + workers) articles per ms."""
-    n, elapsed, g_sec, g_art, rss, own_cpu, child_cpu = marks[-1]
-    pn, pe, pg, pa, _, p_own, p_child = marks[-2] if len(marks) > 1 else (0, 0.0, 0.0, 0, 0, 0.0, 0.0)
+    n, elapsed, g_sec, g_art, rss, own_cpu, child_cpu, stages = marks[-1]
+    pn, pe, pg, pa, _, p_own, p_child, p_stages = (marks[-2] if len(marks) > 1
+                                                   else (0, 0.0, 0.0, 0, 0, 0.0, 0.0, dict.fromkeys(stages, 0.0)))
     slice_n = n - pn
     g_ms = 1000 * (g_sec - pg) / max(1, g_art - pa)
     driver_ms, workers_ms = 1000 * (own_cpu - p_own) / slice_n, 1000 * (child_cpu - p_child) / slice_n
+    stage_ms = [1000 * (stages[k] - p_stages[k]) / slice_n for k in ("dedup", "store", "group")]
     print(f"{n:9d} {slice_n / (elapsed - pe):24.0f} {g_ms:24.2f} {1000 / g_ms if g_ms else 0:23.0f} {rss:12.0f}"
-          f" {driver_ms:10.2f} {workers_ms:11.2f}", flush=True)
+          f" {driver_ms:10.2f} {workers_ms:11.2f}" + "".join(f" {ms:9.2f}" for ms in stage_ms), flush=True)
 
 
 if __name__ == "__main__":

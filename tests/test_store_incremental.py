@@ -134,7 +134,7 @@ def test_wal_mode_and_self_explaining_tables(db_path):
         mode = db.store.conn.execute("PRAGMA journal_mode").fetchone()[0]
         tables = {r[0] for r in db.store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert mode == "wal"
-    assert {"articles", "articles_fts", "runs", "rejections", "minhash_bands", "minhash_signatures",
+    assert {"articles", "articles_fts", "runs", "rejections", "minhash_band_index", "minhash_signatures",
             "source_lines"} <= tables
 
 
@@ -154,3 +154,59 @@ def test_an_id_reused_in_a_later_batch_names_the_first_origin(tmp_path, db_path)
         assert db.article("art-0").text == recs[0]["text"]  # the first one stays
     [rejection] = report.rejections
     assert rejection.origin.endswith("x.jsonl#line 5") and "x.jsonl#line 1" in rejection.reason
+
+
+def _band_rows(conn) -> list[tuple]:
+    return sorted(tuple(r) for r in conn.execute("SELECT band_key, article_rowid FROM minhash_band_index"))
+
+
+def test_an_updated_article_leaves_no_stale_bands(tmp_path, db_path):
+    """An original rewritten into another text keeps only its new bands: the old ones would pair
+    later copies of the old text with it."""
+    records = jsonl_records(4)
+    path = write_jsonl(tmp_path / "feed.jsonl", records)
+    with storyline.open(db_path) as db:
+        db.ingest([path], workers=1)
+        before = _band_rows(db.store.conn)
+    records[1]["text"] = english_body(99, sentences=6)
+    write_jsonl(path, records)
+    with storyline.open(db_path) as db:
+        assert db.ingest([path], workers=1).updated == 1
+        conn = db.store.conn
+        rowid = conn.execute("SELECT rowid FROM articles WHERE article_id = 'art-1'").fetchone()[0]
+        after = _band_rows(conn)
+        assert len(after) == len(before)
+        assert {r for r in before if r[1] != rowid} == {r for r in after if r[1] != rowid}
+        assert {r for r in before if r[1] == rowid}.isdisjoint(after)  # the old text's bands are gone
+        assert len({r for r in after if r[1] == rowid}) == 32
+
+
+def test_a_database_from_before_the_integer_band_index_is_migrated(tmp_path, db_path):
+    """Opening a database written with text band keys rebuilds the band index from the stored
+    signatures: same rows as a fresh database, and later near copies still find their original."""
+    from storyline.store.schema import BAND_INDEX_MIGRATION
+
+    body = english_body(42, sentences=6)
+    write_jsonl(tmp_path / "run1.jsonl", [{"id": "orig", "title": "Harbour deal", "text": body},
+                                          {"id": "other", "text": english_body(7, sentences=6)}])
+    with storyline.open(db_path) as db:
+        db.ingest([tmp_path / "run1.jsonl"], workers=1)
+        fresh = _band_rows(db.store.conn)
+    assert len(fresh) == 64
+    conn = sqlite3.connect(db_path)  # turn it back into the previous schema
+    conn.executescript(
+        "DROP TABLE minhash_band_index;"
+        "CREATE TABLE minhash_bands (band_key TEXT NOT NULL, article_id TEXT NOT NULL, "
+        "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID;"
+        "CREATE INDEX minhash_bands_by_article ON minhash_bands(article_id);"
+        f"PRAGMA user_version = {BAND_INDEX_MIGRATION - 1};"
+    )
+    conn.close()
+    near = {"id": "near", "text": "\n".join(body.split("\n")[:5] + ["Read more on our website every day."])}
+    write_jsonl(tmp_path / "run2.jsonl", [near])
+    with storyline.open(db_path) as db:
+        assert _band_rows(db.store.conn) == fresh
+        assert db.ingest([tmp_path / "run2.jsonl"], workers=1).near_duplicates == 1
+        assert db.article("near").duplicate_of == "orig"
+        tables = {r[0] for r in db.store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "minhash_bands" not in tables and "minhash_bands_by_article" not in tables

@@ -188,7 +188,7 @@ class Deduplicator:
     def __init__(self, store: Store):
         self.store = store
 
-    def apply(self, articles: list[Article]) -> dict[str, tuple[bytes, list[str]]]:
+    def apply(self, articles: list[Article]) -> dict[str, tuple[bytes, list[int]]]:
         """Sets ``duplicate_of`` in place; returns the MinHash data of the batch's originals."""
         batch_ids = {a.id for a in articles}  # their stored versions are being replaced
         for art in articles:
@@ -204,9 +204,9 @@ class Deduplicator:
         stored_sigs = {k: Signature.from_bytes(v) for k, v in self.store.signatures(stored_ids).items()}
 
         by_hash: dict[str, str] = {}
-        batch_bands: dict[str, list[str]] = {}
+        batch_bands: dict[int, list[str]] = {}
         batch_sigs: dict[str, Signature] = {}
-        out: dict[str, tuple[bytes, list[str]]] = {}
+        out: dict[str, tuple[bytes, list[int]]] = {}
         for art in articles:
             original = by_hash.get(art.content_hash) or stored_originals.get(art.content_hash)
             if original:

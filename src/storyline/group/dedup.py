@@ -37,17 +37,19 @@ def content_hash(title: str | None, text: str, words: list[str] | None = None) -
 @dataclass
 class Signature:
     values: np.ndarray  # uint64[NUM_PERM]
-    _bands: list[str] | None = field(default=None, repr=False, compare=False)
+    _bands: list[int] | None = field(default=None, repr=False, compare=False)
 
-    def bands(self) -> list[str]:
-        """The LSH band keys, computed once (a worker computes them with the signature, so the
-        driver only looks them up)."""
+    def bands(self) -> list[int]:
+        """The LSH band keys: each band's number and rows hashed into one signed 64-bit integer
+        (a small, fixed-size key keeps the store's band index compact). Computed once: a worker
+        computes them with the signature, so the driver only looks them up."""
         if self._bands is None:
-            out = []
-            for band in range(BANDS):
-                chunk = self.values[band * ROWS:(band + 1) * ROWS].tobytes()
-                out.append(f"{band}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
-            self._bands = out
+            self._bands = [
+                int.from_bytes(hashlib.blake2b(self.values[band * ROWS:(band + 1) * ROWS].tobytes(),
+                                               digest_size=8, salt=band.to_bytes(2, "little")).digest(),
+                               "little", signed=True)
+                for band in range(BANDS)
+            ]
         return self._bands
 
     def to_bytes(self) -> bytes:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.model import Article, Rejection
-from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.schema import BAND_INDEX_MIGRATION, MIGRATIONS, SCHEMA_VERSION
 
 
 class StoreError(RuntimeError):
@@ -94,7 +94,21 @@ class Store:
             with self.transaction():
                 for statement in _split_sql(MIGRATIONS[number]):
                     self.conn.execute(statement)
+                if number + 1 == BAND_INDEX_MIGRATION:
+                    self._fill_band_index()
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _fill_band_index(self) -> None:
+        """Band keys of every stored signature (a database from before the integer band index)."""
+        from storyline.group.dedup import Signature
+
+        rows = self.conn.execute(
+            "SELECT a.rowid, s.signature FROM minhash_signatures s JOIN articles a ON a.article_id = s.article_id"
+        ).fetchall()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
+            [(key, rowid) for rowid, signature in rows for key in Signature.from_bytes(signature).bands()],
+        )
 
     def close(self) -> None:
         self.conn.close()
@@ -177,23 +191,23 @@ class Store:
                         out[row["content_hash"]] = (row["rowid"], row["article_id"])
         return {h: article_id for h, (_, article_id) in out.items()}
 
-    def band_members(self, band_keys: Iterable[str], *, exclude: set[str] = frozenset()) -> dict[str, list[tuple[int, str]]]:
+    def band_members(self, band_keys: Iterable[int], *, exclude: set[str] = frozenset()) -> dict[int, list[tuple[int, str]]]:
         """Stored articles in each MinHash band, as ``(rowid, article_id)`` (only originals have bands).
 
-        The band table is the outer loop (CROSS JOIN): SQLite would otherwise walk every original
+        The band index is the outer loop (CROSS JOIN): SQLite would otherwise walk every original
         article and probe its bands, which grows with the corpus.
         """
-        out: dict[str, list[tuple[int, str]]] = {}
+        out: dict[int, list[tuple[int, str]]] = {}
         for chunk in _chunks(sorted(set(band_keys)), 500):
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT b.band_key, b.article_id, a.rowid AS r FROM minhash_bands b "
-                f"CROSS JOIN articles a ON a.article_id = b.article_id "
+                f"SELECT b.band_key, a.article_id, b.article_rowid FROM minhash_band_index b "
+                f"CROSS JOIN articles a ON a.rowid = b.article_rowid "
                 f"WHERE b.band_key IN ({marks}) AND a.duplicate_of IS NULL",
                 chunk,
             ):
-                if row["article_id"] not in exclude:
-                    out.setdefault(row["band_key"], []).append((row["r"], row["article_id"]))
+                if row[1] not in exclude:
+                    out.setdefault(row[0], []).append((row[2], row[1]))
         return out
 
     def signatures(self, article_ids: list[str]) -> dict[str, bytes]:
@@ -211,7 +225,7 @@ class Store:
         articles: list[Article],
         *,
         run_id: int | None,
-        signatures: dict[str, tuple[bytes, list[str]]],
+        signatures: dict[str, tuple[bytes, list[int]]],
         source_lines: dict[tuple[str, str], int] | None = None,
         rejections: Iterable[Rejection] = (),
     ) -> None:
@@ -241,29 +255,30 @@ class Store:
                     json.dumps(art.meta, ensure_ascii=False, sort_keys=True),
                     run_id,
                 )
-                updated = self.conn.execute(
-                    "UPDATE articles SET title=?, text=?, url=?, source=?, published=?, lang=?, author=?, "
-                    "summary_only=?, content_hash=?, duplicate_of=?, duplicate_kind=?, origin=?, "
-                    "input_format=?, raw_text=?, cleaning=?, run_id=? WHERE article_id=?",
-                    (*values, art.id),
-                ).rowcount
-                if updated:  # its old near-duplicate data goes; new data follows when it is an original
-                    self.conn.execute("DELETE FROM minhash_bands WHERE article_id = ?", (art.id,))
-                    self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (art.id,))
-                else:
+                stored = self.conn.execute("SELECT rowid FROM articles WHERE article_id = ?", (art.id,)).fetchone()
+                if stored:  # an update: its old near-duplicate data goes; new data follows when it is an original
+                    rowid = stored[0]
                     self.conn.execute(
+                        "UPDATE articles SET title=?, text=?, url=?, source=?, published=?, lang=?, author=?, "
+                        "summary_only=?, content_hash=?, duplicate_of=?, duplicate_kind=?, origin=?, "
+                        "input_format=?, raw_text=?, cleaning=?, run_id=? WHERE rowid=?",
+                        (*values, rowid),
+                    )
+                    self._drop_bands(art.id, rowid)
+                else:
+                    rowid = self.conn.execute(
                         f"INSERT INTO articles ({_ARTICLE_COLUMNS}, run_id) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values),
-                    )
+                    ).lastrowid
                 if art.id in signatures:
                     signature, bands = signatures[art.id]
                     self.conn.execute(
                         "INSERT INTO minhash_signatures (article_id, signature) VALUES (?, ?)", (art.id, signature)
                     )
                     self.conn.executemany(
-                        "INSERT OR IGNORE INTO minhash_bands (band_key, article_id) VALUES (?, ?)",
-                        [(band, art.id) for band in bands],
+                        "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
+                        [(band, rowid) for band in bands],
                     )
             if source_lines:
                 self.conn.executemany(
@@ -271,6 +286,19 @@ class Store:
                     "ON CONFLICT (source, line_hash) DO UPDATE SET articles = articles + excluded.articles",
                     [(source, line_hash, n) for (source, line_hash), n in sorted(source_lines.items())],
                 )
+
+    def _drop_bands(self, article_id: str, rowid: int) -> None:
+        """Remove an article's signature and its band index rows (keys recomputed from the signature)."""
+        from storyline.group.dedup import Signature
+
+        row = self.conn.execute("SELECT signature FROM minhash_signatures WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            return
+        self.conn.executemany(
+            "DELETE FROM minhash_band_index WHERE band_key = ? AND article_rowid = ?",
+            [(key, rowid) for key in Signature.from_bytes(row[0]).bands()],
+        )
+        self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (article_id,))
 
     # -- outlet line statistics --------------------------------------------------------------
 
