@@ -73,6 +73,15 @@ class TreeModel:
         self.depth = int(d["depth"])
         self._dict = d
         self._path_credit = self._credit_along_paths()
+        # for ``_leaves``: the inner nodes' tests in one gather, and leaves that lead to themselves
+        # (so every tree takes ``depth`` steps without asking which nodes are leaves)
+        self._inner = np.flatnonzero(self.feature >= 0)
+        self._inner_feature, self._inner_split = self.feature[self._inner], self.split[self._inner]
+        self._test_of = np.zeros(len(self.feature), dtype=np.int64)
+        self._test_of[self._inner] = np.arange(len(self._inner))
+        itself = np.arange(len(self.feature))
+        self._next_left = np.where(self.feature >= 0, self.left, itself)
+        self._next_right = np.where(self.feature >= 0, self.right, itself)
 
     def _credit_along_paths(self) -> np.ndarray:
         """Per node, the Saabas credit of each signal along the path from its tree's root to it:
@@ -92,13 +101,14 @@ class TreeModel:
         return credit
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
-        nodes = np.broadcast_to(self.roots, (X.shape[0], len(self.roots))).copy()
+        """The leaf each row reaches in each tree: all inner nodes' tests at once, then ``depth``
+        steps down (a leaf's test is unused: it leads to itself either way)."""
+        tests = X[:, self._inner_feature] <= self._inner_split  # rows x inner nodes
+        nodes = np.repeat(self.roots[None, :], X.shape[0], axis=0)
         rows = np.arange(X.shape[0])[:, None]
         for _ in range(self.depth):
-            feat = self.feature[nodes]
-            leaf = feat < 0
-            go_left = X[rows, np.where(leaf, 0, feat)] <= self.split[nodes]
-            nodes = np.where(leaf, nodes, np.where(go_left, self.left[nodes], self.right[nodes]))
+            go_left = tests[rows, self._test_of[nodes]]
+            nodes = np.where(go_left, self._next_left[nodes], self._next_right[nodes])
         return nodes
 
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
