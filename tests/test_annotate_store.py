@@ -110,3 +110,38 @@ def test_a_failing_article_does_not_stop_the_batch(db_path, monkeypatch):
         error = db.store.conn.execute("SELECT error FROM article_annotations WHERE article_id = ?", (A003,)).fetchone()
         assert report.added == 3 and db.annotations(A002).mentions
     assert "ValueError: boom" in error["error"]
+
+
+def test_known_people_are_found_through_the_word_indexes(db_path):
+    """Linking a person to known people looks up their first and last words in indexes, never by
+    scanning every person stored; the answer is the one the name patterns give."""
+    import sqlite3
+
+    from storyline.store.annotations import _people_like
+    from storyline.store.schema import ENTITY_WORDS_MIGRATION
+
+    with storyline.open(db_path) as db:
+        db.ingest([EXAMPLES])
+        conn = db.store.conn
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        found = [e.entity_id for e in _people_like(conn, "Tony Blinken")]
+        conn.set_trace_callback(None)
+        (query,) = [s for s in statements if s.startswith("SELECT")]
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query)]
+        assert not [step for step in plan if step.startswith("SCAN")], plan
+        by_pattern = [r[0] for r in conn.execute(
+            "SELECT entity_id FROM entities WHERE kind = 'person' AND (name LIKE '% blinken' OR name LIKE 'tony %') "
+            "ORDER BY entity_id")]
+        assert found == by_pattern == ["person:antony-blinken"]
+        assert _people_like(conn, "Blinken") and not _people_like(conn, "Lachin")
+        words = dict(((r[0], (r[1], r[2])) for r in conn.execute("SELECT entity_id, first_word, last_word FROM entities")))
+    raw = sqlite3.connect(db_path)  # a database from before the word columns gets them on opening
+    raw.executescript("DROP INDEX entities_by_first_word; DROP INDEX entities_by_last_word;"
+                      "ALTER TABLE entities DROP COLUMN first_word; ALTER TABLE entities DROP COLUMN last_word;"
+                      f"PRAGMA user_version = {ENTITY_WORDS_MIGRATION - 1};")
+    raw.close()
+    with storyline.open(db_path) as db:
+        again = dict(((r[0], (r[1], r[2])) for r in db.store.conn.execute(
+            "SELECT entity_id, first_word, last_word FROM entities")))
+    assert again == words and words["person:antony-blinken"] == ("antony", "blinken")

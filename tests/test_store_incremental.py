@@ -199,6 +199,9 @@ def test_a_database_from_before_the_integer_band_index_is_migrated(tmp_path, db_
         "CREATE TABLE minhash_bands (band_key TEXT NOT NULL, article_id TEXT NOT NULL, "
         "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID;"
         "CREATE INDEX minhash_bands_by_article ON minhash_bands(article_id);"
+        # and without what later migrations added
+        "DROP INDEX entities_by_first_word; DROP INDEX entities_by_last_word;"
+        "ALTER TABLE entities DROP COLUMN first_word; ALTER TABLE entities DROP COLUMN last_word;"
         f"PRAGMA user_version = {BAND_INDEX_MIGRATION - 1};"
     )
     conn.close()

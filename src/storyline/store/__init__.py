@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.model import Article, Rejection
-from storyline.store.schema import BAND_INDEX_MIGRATION, MIGRATIONS, SCHEMA_VERSION
+from storyline.store.schema import BAND_INDEX_MIGRATION, ENTITY_WORDS_MIGRATION, MIGRATIONS, SCHEMA_VERSION
 
 
 class StoreError(RuntimeError):
@@ -96,6 +96,10 @@ class Store:
                     self.conn.execute(statement)
                 if number + 1 == BAND_INDEX_MIGRATION:
                     self._fill_band_index()
+                if number + 1 == ENTITY_WORDS_MIGRATION:
+                    from storyline.store.annotations import fill_name_words
+
+                    fill_name_words(self.conn)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
 
     def _fill_band_index(self) -> None:

@@ -94,9 +94,10 @@ def _upsert_entity(conn: sqlite3.Connection, entity: Entity) -> None:
     row = conn.execute("SELECT name, aliases, roles FROM entities WHERE entity_id = ?", (entity.entity_id,)).fetchone()
     if row is None:
         conn.execute(
-            "INSERT INTO entities (entity_id, kind, name, aliases, roles) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO entities (entity_id, kind, name, aliases, roles, first_word, last_word) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (entity.entity_id, entity.kind, entity.name, json.dumps(sorted(set(entity.aliases)), ensure_ascii=False),
-             json.dumps(sorted(set(entity.roles)), ensure_ascii=False)),
+             json.dumps(sorted(set(entity.roles)), ensure_ascii=False), *name_words(entity.name)),
         )
         return
     aliases = sorted(set(json.loads(row["aliases"])) | set(entity.aliases) - {row["name"]})
@@ -129,13 +130,30 @@ def _link_entities(conn: sqlite3.Connection, annotations: list[Annotations]) -> 
 
 
 def _people_like(conn: sqlite3.Connection, name: str) -> list[Entity]:
-    parts = name.split()
+    """Known people of several words whose last word is this name's last word or whose first word
+    is its first ("Walsh" or "Eric ..."), through the two word indexes: the cost does not grow with
+    the number of people stored."""
+    parts = name.lower().split()
     rows = conn.execute(
-        "SELECT entity_id, kind, name, aliases, roles FROM entities WHERE kind = 'person' AND "
-        "(name LIKE ? OR name LIKE ?) ORDER BY entity_id LIMIT 50",
-        ("% " + parts[-1], parts[0] + " %"),
+        "SELECT entity_id, kind, name, aliases, roles FROM entities WHERE kind = 'person' AND entity_id IN ("
+        "SELECT entity_id FROM entities WHERE last_word = ? UNION SELECT entity_id FROM entities WHERE first_word = ?"
+        ") ORDER BY entity_id LIMIT 50",
+        (parts[-1], parts[0]),
     ).fetchall()
     return [_entity(r) for r in rows]
+
+
+def name_words(name: str) -> tuple[str | None, str | None]:
+    """First and last word of a name of several words, lower case; (None, None) for one word."""
+    parts = name.lower().split()
+    return (parts[0], parts[-1]) if len(parts) > 1 else (None, None)
+
+
+def fill_name_words(conn: sqlite3.Connection) -> None:
+    """``first_word`` and ``last_word`` of every stored entity (a database from before the columns)."""
+    rows = conn.execute("SELECT entity_id, name FROM entities").fetchall()
+    conn.executemany("UPDATE entities SET first_word = ?, last_word = ? WHERE entity_id = ?",
+                     [(*name_words(name), entity_id) for entity_id, name in rows])
 
 
 def _entity(row: sqlite3.Row) -> Entity:

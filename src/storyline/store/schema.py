@@ -248,3 +248,18 @@ MIGRATIONS.append(
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BAND_INDEX_MIGRATION = SCHEMA_VERSION  # the version after which the band index is filled
+
+# Annotation: people are linked to known people by first or last word ("Walsh", "Eric ..."). A
+# LIKE '% Walsh' cannot use an index, so every person mentioned scanned all people stored; the two
+# words are kept as columns (lower case, NULL for one-word names) with an index each. Filled in
+# Python for existing rows (``annotations.fill_name_words``).
+MIGRATIONS.append(
+    """
+    ALTER TABLE entities ADD COLUMN first_word TEXT;
+    ALTER TABLE entities ADD COLUMN last_word TEXT;
+    CREATE INDEX entities_by_first_word ON entities(first_word);
+    CREATE INDEX entities_by_last_word ON entities(last_word);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+ENTITY_WORDS_MIGRATION = SCHEMA_VERSION
