@@ -55,3 +55,13 @@ def test_eval_command_prints_scores_for_both_levels(seed_dataset, tmp_path, caps
 def test_eval_command_names_a_missing_file(tmp_path, capsys):
     assert cli_main(["eval", "grouping", str(tmp_path), "--no-baselines"]) == 1
     assert "articles.jsonl" in capsys.readouterr().err
+
+
+def test_eval_runs_the_chosen_baseline_only(seed_dataset, tmp_path, capsys):
+    out_json = tmp_path / "scores.json"
+    assert cli_main(["eval", "grouping", str(seed_dataset), "--baseline", "tfidf+agglomerative",
+                     "--json", str(out_json)]) == 0
+    systems = {r["system"] for r in json.loads(out_json.read_text())[0]["rows"]}
+    assert systems == {"storyline (static)", "tfidf+agglomerative"}
+    tfidf = [r for r in json.loads(out_json.read_text())[0]["rows"] if r["system"].startswith("tfidf")]
+    assert {r["level"] for r in tfidf} == {"event", "story"} and all(r["param"].startswith("tuned") for r in tfidf)

@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--embedder", action="append", choices=["static", "minilm"],
                           help="embedding model(s) for our grouper (default: static; repeat for several)")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip TF-IDF, MiniLM and BERTopic baselines")
+    evaluate.add_argument("--baseline", action="append", choices=["tfidf+agglomerative", "minilm+agglomerative",
+                                                                   "bertopic(minilm)"],
+                          help="run only this baseline (repeat for several; default: all three)")
     evaluate.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     evaluate.set_defaults(handler=cmd_eval)
 
@@ -311,7 +314,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for directory in args.dataset_dirs:
         try:
             results.append(evaluate_grouping(directory, embedders=tuple(args.embedder or ["static"]),
-                                             baselines=not args.no_baselines))
+                                             baselines=not args.no_baselines, only=tuple(args.baseline or ())))
         except (OSError, ValueError) as exc:
             print(f"storyline eval: {exc}", file=sys.stderr)
             return EXIT_FATAL
