@@ -73,6 +73,14 @@ def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path):
         "SELECT count(*) FROM minhash_band_index WHERE article_rowid NOT IN (SELECT rowid FROM articles)"
     ).fetchone()[0]
     assert orphans == 0
+    # a batch is stored, annotated and grouped together or not at all: the rerun skips what is
+    # stored, so an article stored by the killed run must already have its event and annotations
+    ungrouped = conn.execute(
+        "SELECT count(*) FROM articles WHERE article_id NOT IN (SELECT article_id FROM article_groups)").fetchone()[0]
+    unannotated = conn.execute(
+        "SELECT count(*) FROM articles WHERE duplicate_of IS NULL "
+        "AND article_id NOT IN (SELECT article_id FROM article_annotations)").fetchone()[0]
+    assert (ungrouped, unannotated) == (0, 0)
     conn.close()
 
     with storyline.open(db) as lib:

@@ -390,19 +390,26 @@ class _BatchFinisher:
                 report.exact_duplicates += 1
             elif art.duplicate_kind == "near":
                 report.near_duplicates += 1
-        with clock("store"):
-            self.store.write_articles(
-                cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
-                rejections=rejections,
-            )
-        if self.annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
-            with clock("annotate"):
-                annotate_and_store(self.store, [a for a in cleaned if a.duplicate_of is None], report.run_id,
-                                   self.executor)
-        if self.group:  # events and stories; copies take their original's place
-            with clock("group"):
-                self.grouper = self.grouper or OnlineGrouper(self.store.conn)
-                group_batch(self.store, cleaned, grouper=self.grouper)
+        # one transaction for the batch: stored, annotated and grouped together or not at all
+        try:
+            with self.store.transaction():
+                with clock("store"):
+                    self.store.write_articles(
+                        cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
+                        rejections=rejections,
+                    )
+                if self.annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
+                    with clock("annotate"):
+                        annotate_and_store(self.store, [a for a in cleaned if a.duplicate_of is None],
+                                           report.run_id, self.executor)
+                if self.group:  # events and stories; copies take their original's place
+                    with clock("group"):
+                        self.grouper = self.grouper or OnlineGrouper(self.store.conn)
+                        group_batch(self.store, cleaned, grouper=self.grouper)
+        except BaseException:
+            if self.grouper:
+                self.grouper.forget()  # its memory may be ahead of what was committed
+            raise
         report.rejections.extend(rejections)
         if self.on_progress:
             self.on_progress(size)

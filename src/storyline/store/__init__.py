@@ -56,6 +56,7 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
+        self._savepoints = 0  # nesting depth of ``transaction`` blocks inside a transaction
         if read_only and not Path(self.path).is_file():
             raise StoreError(f"{self.path}: no such database (create it with `storyline run PATH --db {self.path}`)")
         try:
@@ -125,7 +126,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all of a batch or none of it."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: all of a batch or none of it.
+
+        Inside another transaction it is a savepoint: the steps of a batch (store, annotate,
+        group) each keep their own all-or-nothing block, and the run wraps them in one, so a run
+        killed between two steps cannot leave articles stored but never grouped (a rerun skips
+        what is stored)."""
+        if self.conn.in_transaction:
+            self._savepoints += 1
+            name = f"step_{self._savepoints}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._savepoints -= 1
+            self.conn.execute(f"RELEASE {name}")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
