@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -240,7 +241,11 @@ class GroupProfile:
 
 
 def _top(counts: Counter, n: int) -> Counter:
-    return Counter(dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]))
+    """The ``n`` most frequent, ties by term, in that order (two C-level sorts: by term, then a
+    stable sort by count, descending)."""
+    items = sorted(counts.items())
+    items.sort(key=itemgetter(1), reverse=True)
+    return Counter(dict(items[:n]))
 
 
 BACKGROUND_PATH = Path(__file__).resolve().parent / "background_df.json"
