@@ -353,7 +353,7 @@ class OnlineGrouper:
             explanation["story"] = {"decision": "with its event", "id": story_id}
             probability = best[0]
         else:
-            rejected = best
+            rejected = _ruled_out(scored, model) or best
             explanation["decision"] = "new event"
             story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story,
                                        self.articles.votes("story", rows, sims))
@@ -442,6 +442,13 @@ def contradicted(signals: dict[str, float]) -> bool:
     same-kind events lie years apart); what it costs on them is measured in docs/grouping.md.
     """
     return signals.get("when_contradicted", 0.0) >= 1.0
+
+
+def _ruled_out(scored: list[tuple], model: LinearModel) -> tuple | None:
+    """The candidate the model would have joined had a rule not ruled it out: the one to explain."""
+    ruled = [(model.probability(s[2]), s) for s in scored if contradicted(s[2])]
+    ruled = [(p, s) for p, s in ruled if p >= model.threshold]
+    return min(ruled, key=lambda ps: (-ps[0], ps[1][1]))[1] if ruled else None
 
 
 def _explain(scored: tuple, model: LinearModel, *, rule: bool = False) -> dict:

@@ -59,6 +59,7 @@ class ArticleProfile:
     title_terms: Counter  # content words of the title alone: the happening in a line
     # sorted tuples, not sets: float sums over them must not depend on the process's hash seed
     names: tuple[str, ...]  # capitalised tokens (lowercased), stop words dropped
+    headline_names: tuple[str, ...]  # ... of the title and the first sentence: who the report is about
     numbers: tuple[str, ...]
     weekdays: tuple[str, ...]  # weekdays the lead mentions ("on Sunday"): the happening's own day
     day: int | None  # published date as a day number, None when unknown
@@ -89,6 +90,8 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     lead = lead_text(title, text)
     words, terms, names = words_terms_names(lead)
     title_terms = words_terms_names(title)[1] if title and title.strip() else Counter()
+    known = frozenset(names)  # a first sentence may run past the lead
+    headline_names = tuple(n for n in names_of(first_sentence(title, text)) if n in known)
     # the happening's specifics (counts, ages, scores, its weekday) often come just after the lead
     detail = (title or "") + "\n" + (text or "")[:DETAIL_CHARS]
     numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
@@ -101,6 +104,7 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
         terms=terms,
         title_terms=title_terms,
         names=names,
+        headline_names=headline_names,
         numbers=numbers,
         weekdays=weekdays,
         day=day,
@@ -143,12 +147,28 @@ def stated_year(numbers: tuple[str, ...]) -> int | None:
     return max(years) if years else None
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|\n")
+
+
+def first_sentence(title: str | None, text: str) -> str:
+    """The title and the body's first sentence: where a report names who and what it is about."""
+    body = (text or "").strip()[:LEAD_CHARS]
+    title = (title or "").strip()
+    if title and body.startswith(title):
+        body = body[len(title):].lstrip()
+    return title + "\n" + _SENTENCE_END.split(body, maxsplit=1)[0]
+
+
+def names_of(text: str) -> tuple[str, ...]:
+    """The text's proper-noun tokens (capitalised words, lowercased, stop words dropped), sorted."""
+    return tuple(sorted({n.lower() for n in _NAME.findall(text) if n.lower() not in _STOP and len(n) > 1}))
+
+
 def words_terms_names(text: str) -> tuple[list[str], Counter, tuple[str, ...]]:
     """The text's words, its content words (counted) and its proper-noun tokens (sorted)."""
     words = [w.lower() for w in _WORD.findall(text)]
     terms = Counter(w for w in words if len(w) > 2 and w not in _STOP)
-    names = tuple(sorted({n.lower() for n in _NAME.findall(text) if n.lower() not in _STOP and len(n) > 1}))
-    return words, terms, names
+    return words, terms, names_of(text)
 
 
 def day_number(published: str | None) -> int | None:
@@ -310,19 +330,23 @@ EVENT_FEATURES = (
     "numbers_mean", "weekday_agree", "weekday_conflict", "when_agree", "when_conflict", "when_days_apart", "days_apart", "undated", "log_size", "short", "short_x_cos",
     "short_x_tfidf", "short_x_names",
 )
-# Signals computed and measured but not in the shipped model (``train_grouping.py --with``): they
-# help ECB+ on unseen stories, but every retrained model tried so far also joins the web fixture's
-# convoy report to the seeds' January call (docs/benchmarks.md, Grouping).
-CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known")
+# Signals a model may use (``train_grouping.py --with``), computed only when one does: they cost
+# time per candidate (docs/grouping.md, docs/benchmarks.md).
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed")
+
+
+# what tells one happening from another of its story: its own actors, its own numbers
+EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed")
 
 
 def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
     """The signals the story model sees. A story's events happen on different days by definition:
     the happening's weekday and day tell events apart, not stories (dates still count, through
-    ``days_apart``); nor do its events share their core names (a story moves on to new people).
+    ``days_apart``); nor do its events share their core names or numbers (a story moves on to new
+    people, new tolls), nor name the same people first.
     Titles are left out too: the only story-labelled dev set (T17) has none, so their weight could
     not be learned."""
-    return tuple(f for f in features if not f.startswith(("weekday_", "when_", "title")) and f != "names_missed")
+    return tuple(f for f in features if not f.startswith(("weekday_", "when_", "title")) and f not in EVENT_ONLY)
 
 
 STORY_FEATURES = story_signals(EVENT_FEATURES)
@@ -369,10 +393,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     when_total = sum(group.when_weekdays.values())
     when_agree = group.when_weekdays[art.when_weekday] / when_total if art.when_weekday and when_total else 0.0
     when_conflict = 1.0 - when_agree if art.when_weekday and when_total else 0.0
-    stated = [w for w, c in group.when_weekdays.items() if c]
-    # an undated article's weekday against an event whose reports agree on a day that one of them dates
-    when_contradicted = 1.0 if (art.when_weekday and art.when_day is None and group.when_first is not None
-                                and len(stated) == 1 and when_total >= 2 and stated[0] != art.when_weekday) else 0.0
+    when_contradicted = 1.0 if contradicts_day(art, group, stats, when_total) else 0.0
     if art.when_day is not None and group.when_first is not None:
         when_days_apart = math.log1p(max(0, group.when_first - art.when_day, art.when_day - group.when_last))
     else:
@@ -416,11 +437,37 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     return signals
 
 
-def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
-    """The ``CANDIDATE_FEATURES`` of one pair."""
-    # the group's core names (in at least half its members) that the article does not name:
-    # two happenings of one kind share the actor but not the opponent, the victim, the place.
-    # Not for a headline alone: a few words cannot name everyone (and title case makes every word a name)
+DAY_SLACK = 1  # days a stated happening day may differ from the event's and still be the same day
+ACTORS_MISSED = 0.75  # share of the event's core names an article must lack to be about other actors
+
+
+def contradicts_day(art: ArticleProfile, group: GroupProfile, stats: TermStats, when_total: int) -> bool:
+    """The article states another day for its happening than the event's reports agree on (one
+    weekday, and a date one of them gives): another happening.
+
+    An undated article states at least its weekday ("on Sunday" against a Monday call), and two
+    reports must agree on theirs (one may be wrong). A dated one states its day, two days or more
+    from theirs; as ECB+'s reports of one event often date different steps of it ("fired
+    Saturday", "announced Monday"), it also has to be about other actors: it lacks most of the
+    event's core names (a convoy crossing the corridor on Friday, against the ministers' call of
+    Monday)."""
+    if not art.when_weekday or group.when_first is None:
+        return False
+    stated = [w for w, c in group.when_weekdays.items() if c]
+    if len(stated) != 1:
+        return False
+    if art.when_day is None:
+        return when_total >= 2 and stated[0] != art.when_weekday
+    if group.when_first != group.when_last or abs(art.when_day - group.when_first) <= DAY_SLACK:
+        return False
+    return core_names_missed(art, group, stats) >= ACTORS_MISSED
+
+
+def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> float:
+    """The IDF-weighted share of the group's core names (in at least half its members) that the
+    article does not name: two happenings of one kind share the actor but not the opponent, the
+    victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
+    makes every word a name)."""
     core_weight = missed_weight = 0.0
     names = frozenset(art.names)
     for n, c in group.names.items() if not art.short else ():
@@ -429,14 +476,44 @@ def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats
             core_weight += weight
             if n not in names:
                 missed_weight += weight
+    return missed_weight / core_weight if core_weight else 0.0
+
+
+def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
+    """The ``CANDIDATE_FEATURES`` of one pair."""
     # years between the report and the group's reports (signed: the article later is positive)
     if art.era is not None and group.era_first is not None:
         era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
         era_known = 1.0
     else:
         era_gap, era_known = 0.0, 0.0
-    return {"names_missed": missed_weight / core_weight if core_weight else 0.0,
-            "era_gap": era_gap, "era_known": era_known}
+    return {"names_missed": core_names_missed(art, group, stats), "era_gap": era_gap, "era_known": era_known,
+            "names_novel": headline_names_novel(art, group), "numbers_missed": core_numbers_missed(art, group)}
+
+
+def headline_names_novel(art: ArticleProfile, group: GroupProfile) -> float:
+    """The IDF-weighted share of the names in the article's title and first sentence that no member
+    of the group names: the report is about someone else (Thompson, not Rahman; the Red Sox, not
+    the Angels). 0 for a headline alone (title case makes every word a name)."""
+    if art.short or not art.headline_names:
+        return 0.0
+    idf = art.name_idf
+    total = sum(idf[n] for n in art.headline_names)
+    novel = sum(idf[n] for n in art.headline_names if n not in group.names)
+    return novel / total if total else 0.0
+
+
+def core_numbers_missed(art: ArticleProfile, group: GroupProfile) -> float:
+    """The share of the group's core numbers (in at least half its members, a group of two or more)
+    that the article, stating numbers of its own, does not state: two quakes of one place differ
+    in magnitude (5.6, 6.1), two fights in the round, two crashes in the toll."""
+    if art.short or not art.numbers or group.size < 2:
+        return 0.0
+    core = [n for n, c in group.numbers.items() if 2 * c >= group.size]
+    if not core:
+        return 0.0
+    numbers = frozenset(art.numbers)
+    return sum(1 for n in core if n not in numbers) / len(core)
 
 
 def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
