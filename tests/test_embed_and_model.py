@@ -46,3 +46,12 @@ def test_tree_contributions_add_up_to_the_probability():
             # only signals the paths split on get credit
             used = {model.features[f] for f in model.feature[model.feature >= 0]}
             assert all(v == 0.0 for f, v in contributions.items() if f not in used)
+
+
+def test_a_tree_model_that_never_splits_scores_and_explains():
+    from storyline.group.model import TreeModel
+
+    model = TreeModel(dict(kind="trees", features=["a", "b"], base=0.0, feature=[-1, -1], split=[0.0, 0.0],
+                           left=[-1, -1], right=[-1, -1], value=[0.5, -0.25], roots=[0, 1], depth=3))
+    assert math.isclose(model.probability({"a": 1.0, "b": 2.0}), 1 / (1 + math.exp(-0.25)))
+    assert model.contributions({"a": 1.0, "b": 2.0}) == {"a": 0.0, "b": 0.0}

@@ -213,3 +213,35 @@ def test_a_database_from_before_the_integer_band_index_is_migrated(tmp_path, db_
         assert db.article("near").duplicate_of == "orig"
         tables = {r[0] for r in db.store.conn.execute("SELECT name FROM sqlite_master")}
         assert "minhash_bands" not in tables and "minhash_bands_by_article" not in tables
+
+
+def test_nested_transactions_keep_or_drop_their_steps_and_report_the_real_error(tmp_path):
+    from storyline.store import Store
+
+    store = Store(tmp_path / "tx.db")
+    conn = store.conn
+    conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY)")
+    with store.transaction():
+        conn.execute("INSERT INTO t VALUES (1)")
+        try:
+            with store.transaction():  # a step that fails: only it is undone
+                conn.execute("INSERT INTO t VALUES (2)")
+                raise ValueError("step failed")
+        except ValueError:
+            pass
+        with store.transaction():
+            conn.execute("INSERT INTO t VALUES (3)")
+    assert [r[0] for r in conn.execute("SELECT k FROM t ORDER BY k")] == [1, 3]
+    try:  # an error that rolls back the whole transaction itself surfaces as itself
+        with store.transaction():
+            with store.transaction():
+                conn.execute("INSERT OR ROLLBACK INTO t VALUES (1)")
+    except sqlite3.IntegrityError:
+        pass
+    else:
+        raise AssertionError("the conflict was not raised")
+    assert not conn.in_transaction
+    with store.transaction():  # and the store goes on
+        conn.execute("INSERT INTO t VALUES (4)")
+    assert [r[0] for r in conn.execute("SELECT k FROM t ORDER BY k")] == [1, 3, 4]
+    store.close()

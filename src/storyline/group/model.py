@@ -103,8 +103,10 @@ class TreeModel:
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         """The leaf each row reaches in each tree: all inner nodes' tests at once, then ``depth``
         steps down (a leaf's test is unused: it leads to itself either way)."""
-        tests = X[:, self._inner_feature] <= self._inner_split  # rows x inner nodes
         nodes = np.repeat(self.roots[None, :], X.shape[0], axis=0)
+        if not len(self._inner):  # trees that never split: every root is its leaf
+            return nodes
+        tests = X[:, self._inner_feature] <= self._inner_split  # rows x inner nodes
         rows = np.arange(X.shape[0])[:, None]
         for _ in range(self.depth):
             go_left = tests[rows, self._test_of[nodes]]

@@ -56,7 +56,7 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
-        self._savepoints = 0  # nesting depth of ``transaction`` blocks inside a transaction
+        self._depth = 0  # nesting depth of ``transaction`` blocks (1: the outer BEGIN ... COMMIT)
         if read_only and not Path(self.path).is_file():
             raise StoreError(f"{self.path}: no such database (create it with `storyline run PATH --db {self.path}`)")
         try:
@@ -109,11 +109,12 @@ class Store:
 
         rows = self.conn.execute(
             "SELECT a.rowid, s.signature FROM minhash_signatures s JOIN articles a ON a.article_id = s.article_id"
-        ).fetchall()
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
-            [(key, rowid) for rowid, signature in rows for key in Signature.from_bytes(signature).bands()],
         )
+        while chunk := rows.fetchmany(1000):  # in chunks: a large store must not be held in memory
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
+                [(key, rowid) for rowid, signature in chunk for key in Signature.from_bytes(signature).bands()],
+            )
 
     def close(self) -> None:
         self.conn.close()
@@ -132,26 +133,32 @@ class Store:
         group) each keep their own all-or-nothing block, and the run wraps them in one, so a run
         killed between two steps cannot leave articles stored but never grouped (a rerun skips
         what is stored)."""
-        if self.conn.in_transaction:
-            self._savepoints += 1
-            name = f"step_{self._savepoints}"
+        if self._depth:  # inside one of our own transactions (not merely ``conn.in_transaction``:
+            # a connection a failed COMMIT left open must fail loudly, not swallow later writes)
+            self._depth += 1
+            name = f"step_{self._depth}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield
             except BaseException:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
+                if self.conn.in_transaction:  # some errors (disk full, I/O) roll back everything themselves
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
                 raise
             finally:
-                self._savepoints -= 1
+                self._depth -= 1
             self.conn.execute(f"RELEASE {name}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
         self.conn.execute("COMMIT")
 
     # -- runs --------------------------------------------------------------------------------
