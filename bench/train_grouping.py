@@ -211,17 +211,31 @@ def without_some_dates(dataset: Dataset, share: float) -> Dataset:
 YOUNG = "~young"
 
 
-def young_slices(dataset: Dataset, size: int) -> dict[str, Dataset]:
+def young_slices(dataset: Dataset, size: int) -> list[Dataset]:
     """The set cut into runs of ``size`` articles (file order), each replayed from an empty store.
 
     A whole set is replayed from an empty store once, so the trees see a young store (one or two
     groups, the only earlier article always the nearest) in a handful of pairs, too few for
     leaves of 30: they learn that a lone nearest neighbour means the same event, and a new store
-    merges its first unrelated articles. Slices make that case common in training.
+    merges its first unrelated articles. The slices' pairs are one training part together, so
+    they weigh as much as one set (every part weighs the same in ``_stack``).
     """
-    return {f"{dataset.name}{YOUNG}{i}": Dataset(f"{dataset.name}{YOUNG}{i}", dataset.articles[start:start + size],
-                                                  dataset.labels)
-            for i, start in enumerate(range(0, len(dataset.articles), size))}
+    return [Dataset(f"{dataset.name}{YOUNG}{i}", dataset.articles[start:start + size], dataset.labels)
+            for i, start in enumerate(range(0, len(dataset.articles), size))]
+
+
+def _pieces(data: Dataset | list[Dataset]) -> list[Dataset]:
+    return data if isinstance(data, list) else [data]
+
+
+def _joined(replays: list[tuple]) -> tuple:
+    """The (event X, y), (story X, y) of several replays as one."""
+    out = (([], []), ([], []))
+    for level_pairs in replays:
+        for (xs, ys), (x, y) in zip(out, level_pairs):
+            xs += x
+            ys += y
+    return out
 
 
 def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str = "trees",
@@ -244,21 +258,18 @@ def learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingMo
     if args.undated:
         training.update({n + UNDATED: without_some_dates(d, args.undated) for n, d in datasets.items()})
     if args.young:
-        for n, d in datasets.items():
-            training.update(young_slices(d, args.young))
-    examples = {n: replay(d, args.embedder) for n, d in training.items()}
+        training.update({n + YOUNG: young_slices(d, args.young) for n, d in datasets.items()})
+    examples = {n: _joined([replay(p, args.embedder) for p in _pieces(d)]) for n, d in training.items()}
     for n, ((ex, ey), (sx, sy)) in examples.items():
-        if YOUNG not in n:
-            print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
+        print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
     models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, **options)
     for round_number in range(args.rounds):
         for n, d in training.items():
             (ex, ey), (sx, sy) = examples[n]
-            (ox, oy), (tx, ty) = replay_own(d, args.embedder, models)
+            (ox, oy), (tx, ty) = _joined([replay_own(p, args.embedder, models) for p in _pieces(d)])
             examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
-            if YOUNG not in n:
-                print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
-                      f"+{len(ty)} story pairs ({sum(ty)} positive)")
+            print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
+                  f"+{len(ty)} story pairs ({sum(ty)} positive)")
         models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, **options)
     return models, examples
 
