@@ -50,7 +50,7 @@ def base_url(web_db):
     thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed with this module: Playwright's sync API allows one at a time
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
