@@ -36,6 +36,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("copyright line", re.compile(r"^(©|\(c\)|copyright\b).{0,200}$|^.{0,120}all rights reserved\.?$", re.I)),
     ("photo credit", re.compile(r"^(photo|image|picture|video)( credit)?:.{0,120}$|^(getty images|afp|reuters|ap photo)(/[^.!?]{0,60})?$", re.I)),
 ]
+# Words a line must contain (case-folded) for the rule to match at all. These three rules are the
+# only ones not anchored on the line's first words: their regexes try every position of the line
+# (~7 us per line of prose, a quarter of cleaning), while a substring test rules most lines out at once.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "subscribe line": ("subscribe", "sign up", "newsletter", "get the latest", "join our mailing list"),
+    "cookie banner": ("cookie", "consent preferences"),
+    "copyright line": ("©", "(c)", "copyright", "all rights reserved"),
+}
 
 
 def boilerplate_reason(line: str) -> str | None:
@@ -43,7 +51,10 @@ def boilerplate_reason(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
+    folded = stripped.casefold()
     for reason, pattern in _PATTERNS:
+        if reason in _NEEDS and not any(word in folded for word in _NEEDS[reason]):
+            continue
         if reason == "cookie banner" and len(stripped) > 400:
             continue
         if reason == "subscribe line" and _is_prose(stripped) and len(stripped) > 120:
