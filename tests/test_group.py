@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from datetime import date
 
@@ -143,6 +144,42 @@ def test_happening_day_comes_from_the_lead():
     # no publication date: the weekday is still known, the day is not
     assert happening("Blinken on Sunday has expressed his dissatisfaction", None) == (None, "sunday")
     assert happening("No date at all here.", "2023-01-24") == (None, None)
+
+
+def test_why_effects_add_up_to_the_deciding_models_probability(one_batch):
+    """The stored explanation keeps exact signals; ``why`` computes each signal's effect with the
+    models that decided (stored by fingerprint), so the effects add up to the stored probability."""
+    from storyline.group.model import load_models
+
+    path, rows = one_batch
+    with storyline.open(path) as db:
+        info = db.why(ID_002)
+    model = load_models().event
+    joined = info["explanation"]["event"]
+    assert info["explanation"]["models"] == load_models().fingerprint
+    raw = model.base + float(model.value[model.roots].sum()) + sum(joined["contributions"].values())
+    assert 1 / (1 + math.exp(-raw)) == pytest.approx(joined["probability"], abs=1e-3)
+
+
+def test_why_uses_the_models_that_decided_not_the_shipped_ones(tmp_path):
+    """Grouped by other weights (a retrained model, say): ``why`` explains with those weights."""
+    from storyline.group.model import GroupingModels, LinearModel, load_models
+    from storyline.group.pipeline import group_batch
+
+    shipped = load_models()
+    features = shipped.event.features
+    linear = LinearModel(features, (0.0,) * len(features), (1.0,) * len(features),
+                         tuple(1.0 if f == "cos_centroid" else 0.0 for f in features), -0.2)
+    models = GroupingModels(linear, shipped.story)
+    path = tmp_path / "other_models.db"
+    with storyline.open(path) as db:
+        db.ingest([SEED_000, SEED_002], skip=("annotate", "group"))
+        group_batch(db.store, sorted(db.articles(), key=lambda a: a.id), models=models)
+        info = db.why(ID_002)
+    assert info["explanation"]["models"] == models.fingerprint != shipped.fingerprint
+    scored = info["explanation"].get("event") or info["explanation"]["nearest_rejected"]
+    assert scored["contributions"]["cos_centroid"] == pytest.approx(scored["signals"]["cos_centroid"], abs=1e-3)
+    assert all(v == 0.0 for k, v in scored["contributions"].items() if k != "cos_centroid")
 
 
 def test_explanation_names_the_happening_day_conflict(one_batch):

@@ -105,10 +105,19 @@ class Storyline:
         return grouping.story_events(self.store.conn, story_id)
 
     def why(self, article_id: str) -> dict | None:
-        """Why an article is in its event and story: the signals, and the nearest rejected candidate."""
+        """Why an article is in its event and story: the signals and their effects, and the nearest
+        rejected candidate. The effects come from the models that made the decision (kept in the store)."""
+        from storyline.group.events import with_effects
+        from storyline.group.model import load_models, models_from_json
         from storyline.store import grouping
 
-        return grouping.article_group(self.store.conn, article_id)
+        info = grouping.article_group(self.store.conn, article_id)
+        if info is None:
+            return None
+        fingerprint = info["explanation"].get("models")
+        weights = grouping.load_models_weights(self.store.conn, fingerprint) if fingerprint else None
+        with_effects(info["explanation"], models_from_json(weights) if weights else load_models())
+        return info
 
     def export(self, what: str, fmt: str, out: IO) -> int:
         """Write ``articles`` or ``assignments`` rows to ``out``; returns how many."""

@@ -274,6 +274,7 @@ class OnlineGrouper:
             for d in self._pending
         ]
         terms = {t: self.stats.df[t] for t in self.stats.changed}
+        sql.save_models(self.conn, self.models.fingerprint, self.models.weights_json)
         sql.save_batch(self.conn, events=events, stories=stories, assignments=assignments, terms=terms,
                        documents=self.stats.docs, last_seq=self.seq)
         self._synced_seq = self.seq
@@ -340,7 +341,7 @@ class OnlineGrouper:
         model = self.models.event
         scored = self._score(art, self.events, EVENT_WINDOW_DAYS, model, self.articles.votes("event", rows, sims))
         best = scored[0] if scored else None
-        explanation: dict = {}
+        explanation: dict = {"models": self.models.fingerprint}
         if best and best[0] >= model.threshold:
             event = self.events.groups[best[1]]
             explanation["decision"] = "joined event"
@@ -452,18 +453,30 @@ def _ruled_out(scored: list[tuple], model: LinearModel) -> tuple | None:
 
 
 def _explain(scored: tuple, model: LinearModel, *, rule: bool = False) -> dict:
+    """One scored candidate as an explanation keeps it: its signals, exact (each signal's effect is
+    computed from them when asked, ``with_effects``: most explanations are never read)."""
     probability, gid, feats = scored
-    contributions = model.contributions(feats)
-    out = {
-        "id": gid,
-        "probability": round(probability, 4),
-        "signals": {k: round(v, 4) for k, v in feats.items()},
-        "contributions": {k: round(v, 3) for k, v in contributions.items()},
-    }
+    out = {"id": gid, "probability": round(probability, 4), "signals": feats}
     if rule and contradicted(feats):
         out["model_probability"] = round(model.probability(feats), 4)
         out["ruled_out"] = "the article states another day for its happening than the event's reports agree on"
     return out
+
+
+def with_effects(explanation: dict, models: GroupingModels) -> dict:
+    """The explanation with each scored candidate's signal effects (``contributions``) filled in by
+    ``models``, the models that made the decision. Explanations stored before session 5 have them."""
+    def fill(scored: dict | None, model) -> None:
+        if scored and "signals" in scored and "contributions" not in scored:
+            scored["contributions"] = {k: round(v, 3) for k, v in model.contributions(scored["signals"]).items()}
+
+    fill(explanation.get("event"), models.event)
+    fill(explanation.get("nearest_rejected"), models.event)
+    story = explanation.get("story") or {}
+    if story.get("decision") == "joined story":
+        fill(story, models.story)
+    fill(story.get("nearest_rejected"), models.story)
+    return explanation
 
 
 def _usable(index: GroupIndex, gid: str, lo: int | None, hi: int | None, min_seq: int) -> bool:

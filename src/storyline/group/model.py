@@ -8,10 +8,11 @@ weights explain a decision: each signal's contribution is its weight times its s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +139,24 @@ class GroupingModels:
     story: LinearModel | TreeModel
 
     def to_json(self) -> str:
+        return self.weights_json
+
+    @cached_property
+    def weights_json(self) -> str:
         return json.dumps({"event": self.event.to_dict(), "story": self.story.to_dict()})
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names these weights: a decision's explanation records it, the store keeps the weights."""
+        return hashlib.sha256(self.weights_json.encode()).hexdigest()[:16]
+
+    def level(self, name: str) -> LinearModel | TreeModel:
+        return self.event if name == "event" else self.story
+
+
+def models_from_json(text: str) -> GroupingModels:
+    data = json.loads(text)
+    return GroupingModels(model_from_dict(data["event"]), model_from_dict(data["story"]))
 
 
 def model_from_dict(d: dict) -> LinearModel | TreeModel:
@@ -147,5 +165,4 @@ def model_from_dict(d: dict) -> LinearModel | TreeModel:
 
 @lru_cache(maxsize=4)
 def load_models(path: str | None = None) -> GroupingModels:
-    data = json.loads(Path(path or WEIGHTS_PATH).read_text())
-    return GroupingModels(model_from_dict(data["event"]), model_from_dict(data["story"]))
+    return models_from_json(Path(path or WEIGHTS_PATH).read_text())

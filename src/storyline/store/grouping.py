@@ -127,6 +127,16 @@ def save_batch(conn: sqlite3.Connection, *, events: list[GroupRow], stories: lis
     )
 
 
+def save_models(conn: sqlite3.Connection, fingerprint: str, weights: str) -> None:
+    """Keep the weights of the models that grouped (once per fingerprint), for later explanations."""
+    conn.execute("INSERT OR IGNORE INTO grouping_models (fingerprint, weights) VALUES (?, ?)", (fingerprint, weights))
+
+
+def load_models_weights(conn: sqlite3.Connection, fingerprint: str) -> str | None:
+    row = conn.execute("SELECT weights FROM grouping_models WHERE fingerprint = ?", (fingerprint,)).fetchone()
+    return row[0] if row else None
+
+
 def grouped_ids(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, tuple[str, str]]:
     """Event and story of those articles already grouped."""
     out: dict[str, tuple[str, str]] = {}

@@ -263,3 +263,17 @@ MIGRATIONS.append(
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 ENTITY_WORDS_MIGRATION = SCHEMA_VERSION
+
+# Grouping: each decision's explanation keeps its signals and the fingerprint of the models that
+# made it; the models' weights are kept here once, so ``storyline why`` computes each signal's
+# effect with the very model that decided (even after the shipped weights change), and a run does
+# not spend its time on explanations that are rarely read.
+MIGRATIONS.append(
+    """
+    CREATE TABLE grouping_models (
+        fingerprint TEXT PRIMARY KEY,          -- group.model.GroupingModels.fingerprint
+        weights     TEXT NOT NULL              -- the models as weights.json holds them
+    );
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
