@@ -8,6 +8,7 @@ import json
 import storyline
 from storyline.cli import main
 from tests.conftest import EXAMPLES
+from tests.schema_rewind import rewind
 
 A000, A002, A003 = "000_194ea5a329165da9", "002_a3294b9df3b941d9", "003_a09610e4a41b2d35"
 
@@ -136,11 +137,7 @@ def test_known_people_are_found_through_the_word_indexes(db_path):
         assert found == by_pattern == ["person:antony-blinken"]
         assert _people_like(conn, "Blinken") and not _people_like(conn, "Lachin")
         words = dict(((r[0], (r[1], r[2])) for r in conn.execute("SELECT entity_id, first_word, last_word FROM entities")))
-    raw = sqlite3.connect(db_path)  # a database from before the word columns gets them on opening
-    raw.executescript("DROP INDEX entities_by_first_word; DROP INDEX entities_by_last_word;"
-                      "ALTER TABLE entities DROP COLUMN first_word; ALTER TABLE entities DROP COLUMN last_word;"
-                      f"PRAGMA user_version = {ENTITY_WORDS_MIGRATION - 1};")
-    raw.close()
+    rewind(db_path, ENTITY_WORDS_MIGRATION - 1)  # a database from before the word columns gets them on opening
     with storyline.open(db_path) as db:
         again = dict(((r[0], (r[1], r[2])) for r in db.store.conn.execute(
             "SELECT entity_id, first_word, last_word FROM entities")))

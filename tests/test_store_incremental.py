@@ -9,6 +9,7 @@ import storyline
 from storyline import cli
 from storyline.store import fts_query
 from tests.ingest_builders import english_body, jsonl_records, write_jsonl
+from tests.schema_rewind import rewind
 
 
 def _fts_matches(db_path, phrase: str) -> list[str]:
@@ -57,6 +58,61 @@ def test_an_updated_article_is_updated_fts_too(tmp_path, db_path):
         assert [h.article_id for h in db.search("kingfisher")] == ["art-2"]
     assert _fts_matches(db_path, "kingfisher") == ["art-2"]
     assert _fts_matches(db_path, '"report number 2 said"') == []  # the old text left the index
+
+
+def test_one_article_twice_in_a_batch_keeps_the_full_text_index_whole(db_path):
+    """New rows are indexed once per batch; an update of a row inserted earlier in the same batch
+    must find it indexed (an external-content index 'deleting' a row it never held is corrupt)."""
+    from storyline.model import Article
+    from storyline.store import Store
+
+    first = Article(id="twice", raw_text="r", title="Heron count", text="The heron count rose this spring.",
+                    content_hash="h1", origin="test", input_format="text")
+    second = Article(id="twice", raw_text="r", title="Heron count", text="Correction: the kingfisher count rose.",
+                     content_hash="h2", origin="test", input_format="text")
+    other = Article(id="other", raw_text="r", title="Ferry", text="The ferry timetable changed.",
+                    content_hash="h3", origin="test", input_format="text")
+    store = Store(db_path)
+    store.write_articles([first, other, second], run_id=None, signatures={})
+    store.close()
+    assert _fts_matches(db_path, "kingfisher") == ["twice"]
+    assert _fts_matches(db_path, "spring") == []  # the first text left the index
+    assert _fts_matches(db_path, "ferry") == ["other"]
+
+
+def test_an_article_stored_by_other_means_can_be_updated(tmp_path, db_path):
+    """A row another writer inserted without indexing it: updating it indexes it, and the index stays whole."""
+    records = jsonl_records(2)
+    path = write_jsonl(tmp_path / "feed.jsonl", records)
+    with storyline.open(db_path) as db:
+        db.store.conn.execute(
+            "INSERT INTO articles (article_id, text, content_hash, origin, input_format, raw_text) "
+            "VALUES ('art-1', 'an old text about pelicans', 'h', 'test', 'text', 'raw')")
+        db.store.conn.commit()
+        report = db.ingest([path], workers=1)
+        assert (report.updated, report.added) == (1, 1)
+    assert _fts_matches(db_path, "pelicans") == []
+    assert _fts_matches(db_path, '"report number 1 said"') == ["art-1"]
+
+
+def test_a_database_indexed_row_by_row_is_migrated_to_batch_indexing(tmp_path, db_path):
+    """A store from before schema version 10 (full-text index filled by a trigger per row) keeps its
+    index; after opening, updates and new articles are indexed and the index stays whole."""
+    from storyline.store.schema import FTS_BY_BATCH_MIGRATION
+
+    records = jsonl_records(3)
+    path = write_jsonl(tmp_path / "feed.jsonl", records)
+    with storyline.open(db_path) as db:
+        db.ingest([path], workers=1)
+    rewind(db_path, FTS_BY_BATCH_MIGRATION - 1)
+    records[1]["text"] = "Correction: the kingfisher sanctuary reopened on Friday after repairs to the boardwalk."
+    write_jsonl(path, records + jsonl_records(1, start=3))
+    with storyline.open(db_path) as db:
+        report = db.ingest([path], workers=1)
+        assert (report.updated, report.added) == (1, 1)
+    assert _fts_matches(db_path, "kingfisher") == ["art-1"]
+    assert _fts_matches(db_path, '"report number 3 said"') == ["art-3"]
+    assert _fts_matches(db_path, '"report number 0 said"') == ["art-0"]
 
 
 def test_exact_and_near_duplicates_across_runs_point_to_the_original(tmp_path, db_path, capsys):
@@ -193,18 +249,7 @@ def test_a_database_from_before_the_integer_band_index_is_migrated(tmp_path, db_
         db.ingest([tmp_path / "run1.jsonl"], workers=1)
         fresh = _band_rows(db.store.conn)
     assert len(fresh) == 64
-    conn = sqlite3.connect(db_path)  # turn it back into the previous schema
-    conn.executescript(
-        "DROP TABLE minhash_band_index;"
-        "CREATE TABLE minhash_bands (band_key TEXT NOT NULL, article_id TEXT NOT NULL, "
-        "PRIMARY KEY (band_key, article_id)) WITHOUT ROWID;"
-        "CREATE INDEX minhash_bands_by_article ON minhash_bands(article_id);"
-        # and without what later migrations added
-        "DROP INDEX entities_by_first_word; DROP INDEX entities_by_last_word;"
-        "ALTER TABLE entities DROP COLUMN first_word; ALTER TABLE entities DROP COLUMN last_word;"
-        f"PRAGMA user_version = {BAND_INDEX_MIGRATION - 1};"
-    )
-    conn.close()
+    rewind(db_path, BAND_INDEX_MIGRATION - 1)  # the schema before the integer band index
     near = {"id": "near", "text": "\n".join(body.split("\n")[:5] + ["Read more on our website every day."])}
     write_jsonl(tmp_path / "run2.jsonl", [near])
     with storyline.open(db_path) as db:

@@ -267,6 +267,7 @@ class Store:
                 "INSERT INTO rejections (run_id, origin, reason) VALUES (?, ?, ?)",
                 [(run_id, r.origin, r.reason) for r in rejections],
             )
+            unindexed: list[int] = []  # new rows, for the full-text index
             for art in articles:
                 values = (
                     art.title,
@@ -289,6 +290,8 @@ class Store:
                 stored = self.conn.execute("SELECT rowid FROM articles WHERE article_id = ?", (art.id,)).fetchone()
                 if stored:  # an update: its old near-duplicate data goes; new data follows when it is an original
                     rowid = stored[0]
+                    if rowid in unindexed:  # inserted earlier in this batch: its update trigger needs it indexed
+                        self._index_text(unindexed)
                     self.conn.execute(
                         "UPDATE articles SET title=?, text=?, url=?, source=?, published=?, lang=?, author=?, "
                         "summary_only=?, content_hash=?, duplicate_of=?, duplicate_kind=?, origin=?, "
@@ -302,6 +305,7 @@ class Store:
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (art.id, *values),
                     ).lastrowid
+                    unindexed.append(rowid)
                 if art.id in signatures:
                     signature, bands = signatures[art.id]
                     self.conn.execute(
@@ -311,12 +315,21 @@ class Store:
                         "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
                         [(band, rowid) for band in bands],
                     )
+            self._index_text(unindexed)
             if source_lines:
                 self.conn.executemany(
                     "INSERT INTO source_lines (source, line_hash, articles) VALUES (?, ?, ?) "
                     "ON CONFLICT (source, line_hash) DO UPDATE SET articles = articles + excluded.articles",
                     [(source, line_hash, n) for (source, line_hash), n in sorted(source_lines.items())],
                 )
+
+    def _index_text(self, rowids: list[int]) -> None:
+        """Add new rows to the full-text index in one statement (``schema.FTS_BY_BATCH_MIGRATION`` says why), then forget them."""
+        if rowids:
+            self.conn.execute(
+                "INSERT INTO articles_fts (rowid, title, text) SELECT rowid, title, text FROM articles "
+                "WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(rowids),))
+            rowids.clear()
 
     def _drop_bands(self, article_id: str, rowid: int) -> None:
         """Remove an article's signature and its band index rows (keys recomputed from the signature)."""

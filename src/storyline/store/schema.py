@@ -277,3 +277,24 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Full-text index: new articles are indexed by one INSERT ... SELECT per batch (``Store.write_articles``)
+# instead of a trigger per row. FTS5 writes its pending terms out as a new segment at every
+# statement's savepoint, so the trigger made one tiny segment per article, merged again and again:
+# 0.40 ms per article against 0.16 ms in one statement (measured on T17 articles, batches of 64).
+# Updates keep their trigger (rare), guarded so that a row never indexed (one written by other
+# means) is not 'deleted' from the index, which would corrupt an external-content index.
+MIGRATIONS.append(
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_update;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        SELECT 'delete', old.rowid, old.title, old.text
+        WHERE EXISTS (SELECT 1 FROM articles_fts_docsize WHERE id = old.rowid);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+FTS_BY_BATCH_MIGRATION = SCHEMA_VERSION
