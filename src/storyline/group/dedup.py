@@ -90,5 +90,7 @@ def minhash(text: str, words: list[str] | None = None) -> Signature | None:
     codes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
     mix, a, b = _permutations()
     shingles = codes[:-2] * mix[0] + codes[1:-1] * mix[1] + codes[2:]  # uint64 arithmetic wraps
-    permuted = (np.outer(shingles, a) + b) >> np.uint64(32)
-    return Signature(permuted.min(axis=0))
+    permuted = np.multiply.outer(shingles, a)
+    permuted += b  # in place: the matrix is shingles x NUM_PERM
+    # the shift to the top 32 bits is monotonic, so it is taken of the minima, not of every entry
+    return Signature(permuted.min(axis=0) >> np.uint64(32))
