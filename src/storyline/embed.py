@@ -13,7 +13,9 @@ Models are loaded once per process and reused (``get_embedder``).
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +54,7 @@ class StaticEmbedder:
             self._unk = model.unk_token_id
             self._table = np.asarray(model.embedding)
             self._model_normalizes = bool(model.normalize)
+            self._pieces = _BertPieces(self._tokenizer, model.max_length)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -67,8 +70,7 @@ class StaticEmbedder:
         if self._char_limit is not None:
             texts = [t[:self._char_limit] for t in texts]
         out = np.zeros((len(texts), self.dim), dtype=np.float32 if self._table.dtype == np.int8 else self._table.dtype)
-        for row, encoding in enumerate(self._tokenizer.encode_batch_fast(texts, add_special_tokens=False)):
-            ids = encoding.ids
+        for row, ids in enumerate(self._pieces.ids(text) for text in texts):
             if self._unk is not None:
                 ids = [i for i in ids if i != self._unk]
             if ids:
@@ -77,6 +79,47 @@ class StaticEmbedder:
             out32 = out.astype(np.float32)
             out = (out32 / (np.linalg.norm(out32, axis=1, keepdims=True) + 1e-32)).astype(out.dtype)
         return out.astype(np.float32)
+
+
+_BERT_PIECE = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~’‘“”–—…]")  # a word, or one punctuation mark
+_NOT_PLAIN = re.compile(r"[^\t\n\r -~’‘“”–—…]")  # outside printable ASCII and common punctuation
+
+
+class _BertPieces:
+    """The tokenizer's ids for a text, a word at a time with each word's pieces remembered.
+
+    A BERT tokenizer lower-cases, splits on white space and on every punctuation mark, then cuts
+    each word into word pieces on its own; so for plain text (printable ASCII and the common
+    typographic quotes and dashes, which BERT counts as punctuation) the ids are the concatenation
+    of each word's ids, and the tokenizer is asked once per distinct word instead of once per
+    text (~0.3 ms per article lead in the workers, a tenth of their time). Other text (accents
+    to strip, control characters to drop, other scripts) and other tokenizers go to the tokenizer
+    whole; both ways give the same ids (tested on every dev set's text).
+    """
+
+    MAX_REMEMBERED = 200_000  # distinct words; the memory is emptied when full
+
+    def __init__(self, tokenizer, max_length: int | None):
+        self.tokenizer, self.max_length = tokenizer, max_length
+        config = json.loads(tokenizer.to_str())
+        normalizer, pre, model = config.get("normalizer") or {}, config.get("pre_tokenizer") or {}, config["model"]
+        self.by_word = (normalizer.get("type") == "BertNormalizer" and normalizer.get("lowercase")
+                        and normalizer.get("clean_text") and pre.get("type") == "BertPreTokenizer"
+                        and model.get("type") == "WordPiece")
+        self.words: dict[str, list[int]] = {}
+
+    def ids(self, text: str) -> list[int]:
+        if not self.by_word or _NOT_PLAIN.search(text):
+            return self.tokenizer.encode(text, add_special_tokens=False).ids
+        words, out = self.words, []
+        for word in _BERT_PIECE.findall(text.lower()):
+            pieces = words.get(word)
+            if pieces is None:
+                if len(words) >= self.MAX_REMEMBERED:
+                    words.clear()
+                pieces = words[word] = self.tokenizer.encode(word, add_special_tokens=False).ids
+            out += pieces
+        return out[:self.max_length] if self.max_length is not None else out
 
 
 class MiniLMEmbedder:
