@@ -8,8 +8,11 @@ The dev sets are small, so the stream is built by repeating a set's real news ar
 past the previous copy (so the stream stays in date order and the story windows stay as dense as
 in the original), every capitalised word suffixed with ``k`` (new names, so copies make new events
 and are not near-duplicates), a deterministic third of its sentences dropped and about half of its
-neighbouring word pairs swapped (``_swap_words``, since session 4). The whole path
-runs: ``run_ingest`` (clean, outlet boilerplate, dedup, store) with grouping (embed, candidates,
+neighbouring word pairs swapped (``_swap_words``, since session 4). Since session 5 the stream is
+first written to a JSONL file (not timed) and read back by the real JSONL reader while the run
+runs, as ``storyline run FILE.jsonl`` would; ``--generate-in-driver`` builds it on the fly in the
+driver instead, as sessions 3 and 4 measured (that adds ~0.3 ms of driver CPU per article that no
+real input costs). The whole path runs: ``run_ingest`` (clean, outlet boilerplate, dedup, store) with grouping (embed, candidates,
 decide, write); annotation is off unless ``--annotate`` (it is not part of the grouping path).
 Printed per slice: full-path articles/s, grouping-only ms per article, peak RSS, CPU per article
 of the driver and of the workers, and the driver's CPU in its three corpus stages (dedup, store
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import resource
@@ -35,6 +39,7 @@ from storyline.engine import ingest_pipeline
 from storyline.engine.executors import LocalExecutor
 from storyline.evaluate import load_dataset
 from storyline.group import pipeline as group_pipeline
+from storyline.ingest import read_inputs
 from storyline.model import Article
 from storyline.store import Store
 
@@ -89,6 +94,10 @@ def main() -> int:
     parser.add_argument("--db", default=None, help="database file (default: a temporary one)")
     parser.add_argument("--annotate", action="store_true",
                         help="also annotate (not part of the grouping path the target is about)")
+    parser.add_argument("--generate-in-driver", action="store_true",
+                        help="build the stream while it runs, in the driver, as sessions 3-4 did (its cost, ~0.25 ms "
+                             "per article, counts as the driver's); by default the stream is written to a JSONL "
+                             "file first and read by the real reader, as `storyline run FILE.jsonl` does")
     args = parser.parse_args()
 
     base = load_dataset(args.source).articles
@@ -141,11 +150,29 @@ def main() -> int:
         print(f"{'articles':>9} {'full path art/s (slice)':>24} {'grouping ms/art (slice)':>24} "
               f"{'grouping art/s (slice)':>23} {'peak RSS MB':>12} {'driver CPU':>10} {'workers CPU':>11}"
               "  (CPU: ms per article)")
+        if args.generate_in_driver:
+            records, inputs = stream(base, args.articles), ["bench"]
+        else:
+            path = Path(tmp) / "stream.jsonl"
+            _write_jsonl(path, stream(base, args.articles))
+            records, inputs = read_inputs([path]), [str(path)]
+        start = time.perf_counter()  # the clock and the CPU counters start here, after any file was written
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        marks.append((0, 0.0, 0.0, 0, 0, own.ru_utime + own.ru_stime, _children_cpu_seconds(), dict(stage_cpu)))
         with LocalExecutor(args.workers) as executor:
-            ingest_pipeline.run_ingest(store, stream(base, args.articles), inputs=["bench"], executor=executor,
+            ingest_pipeline.run_ingest(store, records, inputs=inputs, executor=executor,
                                        on_progress=progress, annotate=args.annotate)
         store.close()
     return 0
+
+
+def _write_jsonl(path: Path, articles) -> None:
+    """The stream as a JSONL file (one record per article, the fields the JSONL reader takes)."""
+    with path.open("w", encoding="utf-8") as out:
+        for art in articles:
+            body = art.raw_text[len(art.title) + 2:] if art.title else art.raw_text  # raw_text is title, blank line, body
+            out.write(json.dumps({"id": art.id, "title": art.title, "text": body, "source": art.source,
+                                  "published": art.published}, ensure_ascii=False) + "\n")
 
 
 def _children_cpu_seconds() -> float:
