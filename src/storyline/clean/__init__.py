@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from storyline.model import Article
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z\"“‘]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _NAV_WORDS = frozenset(
     "tv live menu home news sections section login log in sign register search video videos radio podcasts "
     "podcast weather sport sports opinion about contact us more all topics account subscribe watch listen "
@@ -53,7 +55,7 @@ def line_hash(line: str) -> str:
 def _is_navigation(line: str) -> bool:
     if len(line) > 200:  # six words or fewer in 200+ characters: not a menu
         return False
-    words = re.findall(r"[^\W\d_]+", line.lower())
+    words = [m.group() for m in islice(_LETTER_RUN.finditer(line.lower()), 7)]  # a 7th word already says no
     return bool(words) and len(words) <= 6 and sum(w in _NAV_WORDS for w in words) / len(words) >= 0.6
 
 

@@ -53,7 +53,7 @@ def boilerplate_reason(line: str) -> str | None:
         return None
     folded = stripped.casefold()
     for reason, pattern in _PATTERNS:
-        if reason in _NEEDS and not any(word in folded for word in _NEEDS[reason]):
+        if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
             continue
         if reason == "cookie banner" and len(stripped) > 400:
             continue
