@@ -128,14 +128,17 @@ def find_times(text: str, anchor: str | None, anchor_kind: str | None) -> list[T
     taken = [False] * (len(text) + 1)
     found: list[TimeRef] = []
     lowered = text.lower()
-    windows = {group: _windows(trigger, text) for group, trigger in _WINDOW_TRIGGERS.items()}
+    windows: dict[str, list[tuple[int, int]]] = {}  # per trigger group, found when a pattern first needs it
     for name, pattern in PATTERNS:
         if name in _TRIGGERS and not any(word in lowered for word in _TRIGGERS[name]):
             continue  # a substring test is far cheaper than running the pattern
         if pattern is None:
             matches = _unit_anchored(text)
         elif name in _WINDOWED:  # run the pattern only around its trigger words (month names, weekdays)
-            matches = (m for ws, we in windows[_WINDOWED[name]] for m in pattern.finditer(text, ws, we))
+            group = _WINDOWED[name]
+            if group not in windows:
+                windows[group] = _windows(_WINDOW_TRIGGERS[group], text)
+            matches = (m for ws, we in windows[group] for m in pattern.finditer(text, ws, we))
         else:
             matches = pattern.finditer(text)
         for m in matches:
