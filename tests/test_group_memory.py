@@ -135,3 +135,17 @@ def test_grouping_reads_the_store_through_indexes_not_scans(tmp_path):
         plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + statement)]
         assert not [step for step in plan if step.startswith("SCAN")], (statement, plan)
     store.close()
+
+
+def test_best_first_equals_a_full_sort_with_ties():
+    """The partial selection of nearest rows gives exactly what sorting every row gives, ties included."""
+    import numpy as np
+
+    from storyline.group.events import best_first
+
+    rng = np.random.default_rng(5)
+    for n in (0, 3, 10, 41, 500):
+        for k in (1, 6, 10):
+            sims = rng.choice([0.1, 0.5, 0.5, 0.9, 0.9, 0.9], size=n) if n % 2 else rng.random(n)
+            tiebreak = rng.permutation(n)
+            assert best_first(sims, tiebreak, k).tolist() == np.lexsort((tiebreak, -sims))[:k].tolist()

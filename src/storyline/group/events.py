@@ -58,6 +58,17 @@ class Decision:
     explanation: dict = field(default_factory=dict)
 
 
+def best_first(sims: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest ``sims``, highest first, ties by ``tiebreak`` (ascending): the
+    first ``k`` of ``np.lexsort((tiebreak, -sims))``, without sorting a dense window's thousands
+    of rows: only those at or above the k-th highest value (ties included) are sorted."""
+    if len(sims) > 4 * k:
+        kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+        pos = np.flatnonzero(sims >= kth)
+        return pos[np.lexsort((tiebreak[pos], -sims[pos]))[:k]]
+    return np.lexsort((tiebreak, -sims))[:k]
+
+
 class GroupIndex:
     """The eligible groups of one level in memory, with arrays for vectorised candidate search."""
 
@@ -131,7 +142,7 @@ class GroupIndex:
             return [self.ids[i] for i in sorted(set(rows_extra))]
         sims = self.centroids[rows] @ art.vector
         # nearest first, ties by the group's sequence number (not its row: rows depend on load order)
-        top = np.lexsort((self.seq[rows], -sims))[:TOP_BY_VECTOR]
+        top = best_first(sims, self.seq[rows], TOP_BY_VECTOR)
         chosen = {int(rows[j]) for j in top} | set(rows_extra)
         name_idf = art.name_idf  # set by ``art.prepare(stats)``
         names = sorted(art.names, key=lambda x: (-name_idf[x], x))[:RAREST_NAMES]
@@ -196,7 +207,7 @@ class ArticleIndex:
         if not len(rows):
             return rows, np.zeros(0)
         sims = self.vectors[rows] @ art.vector
-        order = np.lexsort((self.seq[rows], -sims))[:NEIGHBOURS]  # ties by sequence, not by row
+        order = best_first(sims, self.seq[rows], NEIGHBOURS)  # ties by sequence, not by row
         return rows[order], sims[order]
 
     def votes(self, level: str, rows: np.ndarray, sims: np.ndarray) -> dict[str, Neighbours]:
