@@ -120,7 +120,7 @@ def test_stories_and_show_print_the_timeline(one_batch, capsys):
     out = capsys.readouterr().out
     story = rows[ID_000]["story"]
     events = len({r["event"] for r in rows.values()})
-    assert story in out and f"3 articles, {events} events" in out
+    assert story in out and f"3 articles, {events} events, outlets not given" in out  # text dumps name none
     assert cli_main(["show", story, "--db", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.index(ID_002) < out.index(ID_003) or "undated" in out
@@ -348,3 +348,17 @@ def test_headline_names_and_core_numbers_tell_two_happenings_of_one_kind_apart()
     plain = report(8, "Iran quake", "The quake on Qeshm island.")
     plain.prepare(stats)
     assert "names_novel" not in pair_features(plain, quake, stats)  # computed only when a model uses it
+
+
+def test_stories_count_outlets_and_say_when_articles_name_none():
+    from storyline.group.stories import format_stories
+
+    def story(*sources):
+        members = [{"id": f"a{i}", "title": "t", "source": s, "published": None} for i, s in enumerate(sources)]
+        return {"story": "s-1", "first_published": None, "last_published": None, "articles": len(members),
+                "events": [{"event": "e-1", "first_published": None, "last_published": None, "members": members,
+                            "sources": sorted({s for s in sources if s})}]}
+
+    assert "2 outlets\n" in format_stories([story("a.example", "b.example")]) + "\n"
+    assert "1 outlet (+2 articles without one)" in format_stories([story("a.example", None, None)])
+    assert "outlets not given" in format_stories([story(None)])

@@ -43,8 +43,9 @@ def format_stories(stories: list[dict]) -> str:
     for story in stories:
         events = story["events"]
         sources = sorted({s for e in events for s in e["sources"]})
+        unsourced = sum(1 for e in events for m in e["members"] if not m.get("source"))
         lines.append(f"{story['story']}  {_span(story['first_published'], story['last_published'])}  "
-                     f"{story['articles']} articles, {len(events)} events, {len(sources)} outlets")
+                     f"{story['articles']} articles, {len(events)} events, {_outlets(len(sources), unsourced)}")
         for event in events:
             title = _title(event["members"][0]) if event["members"] else ""
             lines.append(f"    {event['event']}  {_span(event['first_published'], event['last_published'])}  "
@@ -114,6 +115,15 @@ def _signals(scored: dict, *, why_apart: bool = False) -> list[str]:
         out.append(f"      {name:16} {scored['signals'][name]:8.3f} {contributions[name]:+7.2f}  "
                    f"{SIGNAL_MEANING.get(name, '')}")
     return out
+
+
+def _outlets(known: int, unsourced: int) -> str:
+    """"2 outlets", or what is known when articles came without their outlet (text dumps name none)."""
+    if not unsourced:
+        return f"{known} outlet{'s' if known != 1 else ''}"
+    if not known:
+        return "outlets not given"
+    return f"{known} outlet{'s' if known != 1 else ''} (+{unsourced} article{'s' if unsourced != 1 else ''} without one)"
 
 
 def _title(member: dict) -> str:
