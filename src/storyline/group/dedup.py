@@ -75,6 +75,23 @@ def _permutations() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mix, a, b
 
 
+_CODES: dict[str, int] = {}  # word -> CRC-32, per process: news repeats its words
+MAX_REMEMBERED = 200_000
+
+
+def _word_codes(words: list[str]) -> list[int]:
+    """Each word's CRC-32 (of its UTF-8), looked up in C for the words seen before."""
+    codes = list(map(_CODES.get, words))
+    if None in codes:
+        if len(_CODES) > MAX_REMEMBERED:
+            _CODES.clear()
+        for i, code in enumerate(codes):
+            if code is None:
+                code = _CODES[words[i]] = zlib.crc32(words[i].encode("utf-8"))
+                codes[i] = code
+    return codes
+
+
 def minhash(text: str, words: list[str] | None = None) -> Signature | None:
     """MinHash of the text's 3-word shingles, or None for texts too short to judge by overlap.
 
@@ -87,7 +104,7 @@ def minhash(text: str, words: list[str] | None = None) -> Signature | None:
     words = normalized_words(text) if words is None else words
     if len(words) < MIN_WORDS_FOR_NEAR:
         return None
-    codes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    codes = np.array(_word_codes(words), dtype=np.uint64)
     mix, a, b = _permutations()
     shingles = codes[:-2] * mix[0] + codes[1:-1] * mix[1] + codes[2:]  # uint64 arithmetic wraps
     permuted = np.multiply.outer(shingles, a)
