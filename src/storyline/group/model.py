@@ -104,7 +104,7 @@ class TreeModel:
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         """The leaf each row reaches in each tree: all inner nodes' tests at once, then ``depth``
         steps down (a leaf's test is unused: it leads to itself either way)."""
-        nodes = np.repeat(self.roots[None, :], X.shape[0], axis=0)
+        nodes = np.broadcast_to(self.roots, (X.shape[0], len(self.roots)))
         if not len(self._inner):  # trees that never split: every root is its leaf
             return nodes
         tests = X[:, self._inner_feature] <= self._inner_split  # rows x inner nodes
@@ -119,7 +119,7 @@ class TreeModel:
             return np.zeros(0)
         X = np.array([[r[f] for f in self.features] for r in rows], dtype=np.float64)
         raw = self.base + self.value[self._leaves(X)].sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-np.clip(raw, -50, 50)))
+        return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(raw, -50.0), 50.0)))  # ufuncs: np.clip's wrapper costs more
 
     def probability(self, values: dict[str, float]) -> float:
         return float(self.probabilities([values])[0])

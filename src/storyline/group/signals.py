@@ -369,7 +369,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
     ``candidates``: also the ``CANDIDATE_FEATURES`` (only when a model uses them: they cost time)."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
-    cos_nearest = max(float(np.max(group.member_matrix @ art.vector)) if group.members else cos_centroid, near.best)
+    cos_nearest = max(float((group.member_matrix @ art.vector).max()) if group.members else cos_centroid, near.best)
     terms = group.terms
     term_idf, name_idf = art.term_idf, art.name_idf
     dot = sum(w * terms[t] * term_idf[t] for t, w in art.weights.items() if t in terms)
