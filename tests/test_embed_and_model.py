@@ -59,3 +59,36 @@ def test_a_tree_model_that_never_splits_scores_and_explains():
                            left=[-1, -1], right=[-1, -1], value=[0.5, -0.25], roots=[0, 1], depth=3))
     assert math.isclose(model.probability({"a": 1.0, "b": 2.0}), 1 / (1 + math.exp(-0.25)))
     assert model.contributions({"a": 1.0, "b": 2.0}) == {"a": 0.0, "b": 0.0}
+
+
+def _walk(model, x) -> list[int]:
+    """The leaf of each tree, one node at a time: the plain definition the numpy path must equal."""
+    leaves = []
+    for node in model.roots.tolist():
+        while model.feature[node] >= 0:
+            node = model.left[node] if x[model.feature[node]] <= model.split[node] else model.right[node]
+        leaves.append(node)
+    return leaves
+
+
+def test_trees_reach_the_leaves_a_plain_walk_reaches():
+    """The shipped trees and hand-made ones with leaves above the last level, on random rows and
+    on rows sitting exactly on split values (``<=`` goes left)."""
+    from storyline.group.model import TreeModel
+
+    # tree 0: root splits on a; its left child splits on b, its right child is a leaf (depth 2 of 3)
+    # tree 1: a single leaf; tree 2: three levels down the left side on b, a, b
+    ragged = TreeModel(dict(
+        kind="trees", features=["a", "b"], base=0.1, depth=3, roots=[0, 5, 6],
+        feature=[0, 1, -1, -1, -1, -1, 1, 0, 1, -1, -1, -1, -1],
+        split=[0.5, 0.2, 0, 0, 0, 0, 1.0, -0.5, 0.0, 0, 0, 0, 0],
+        left=[1, 2, -1, -1, -1, -1, 7, 8, 9, -1, -1, -1, -1],
+        right=[4, 3, -1, -1, -1, -1, 12, 11, 10, -1, -1, -1, -1],
+        value=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]))
+    rng = np.random.default_rng(3)
+    for model in (load_models().event, load_models().story, ragged):
+        X = rng.normal(size=(300, len(model.features))) * 2
+        inner = model.feature >= 0
+        for row, (f, s) in enumerate(zip(model.feature[inner][:100], model.split[inner][:100])):
+            X[row, f] = s  # exactly on a split
+        assert model._leaves(X).tolist() == [_walk(model, x) for x in X]

@@ -74,15 +74,8 @@ class TreeModel:
         self.depth = int(d["depth"])
         self._dict = d
         self._path_credit = self._credit_along_paths()
-        # for ``_leaves``: the inner nodes' tests in one gather, and leaves that lead to themselves
-        # (so every tree takes ``depth`` steps without asking which nodes are leaves)
-        self._inner = np.flatnonzero(self.feature >= 0)
-        self._inner_feature, self._inner_split = self.feature[self._inner], self.split[self._inner]
-        self._test_of = np.zeros(len(self.feature), dtype=np.int64)
-        self._test_of[self._inner] = np.arange(len(self._inner))
-        itself = np.arange(len(self.feature))
-        self._next_left = np.where(self.feature >= 0, self.left, itself)
-        self._next_right = np.where(self.feature >= 0, self.right, itself)
+        # for ``_leaves``: every tree laid out complete in heap order, each slot's test done at once
+        self._slot_feature, self._slot_split, self._pattern_leaf = self._complete_trees()
 
     def _credit_along_paths(self) -> np.ndarray:
         """Per node, the Saabas credit of each signal along the path from its tree's root to it:
@@ -101,18 +94,46 @@ class TreeModel:
                 stack.append(child)
         return credit
 
+    def _complete_trees(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every tree as a complete tree of ``depth`` levels in heap order (slot k's children are
+        2k+1 and 2k+2; a leaf above the last level gets tests whose both sides lead to it), and a
+        table from the pattern of a tree's test results (one bit per slot) to the leaf node it
+        reaches. A row's leaf in every tree is then its tests, one dot product and one look-up,
+        instead of ``depth`` rounds of gathers."""
+        trees, slots = len(self.roots), 2 ** self.depth - 1
+        if slots > 7:
+            raise ValueError(f"trees of depth {self.depth}: at most 3 levels are supported")
+        feature = np.zeros((trees, max(slots, 1)), dtype=np.int64)
+        split = np.full((trees, max(slots, 1)), np.inf)
+        leaf = np.zeros((trees, 2 ** slots), dtype=np.int64)
+        for t, root in enumerate(self.roots.tolist()):
+            slot_node = {0: root}  # heap slot -> node, filled level by level
+            for k in range(slots):
+                node = slot_node[k]
+                inner = self.feature[node] >= 0
+                if inner:
+                    feature[t, k], split[t, k] = self.feature[node], self.split[node]
+                slot_node[2 * k + 1] = self.left[node] if inner else node
+                slot_node[2 * k + 2] = self.right[node] if inner else node
+            for pattern in range(2 ** slots):
+                k = 0
+                while k < slots:
+                    k = 2 * k + 1 if pattern >> k & 1 else 2 * k + 2  # bit set: the test passed, go left
+                node = slot_node[k]
+                if self.feature[node] >= 0:
+                    raise ValueError(f"tree {t} is deeper than its declared depth {self.depth}")
+                leaf[t, pattern] = node
+        # a tree that never splits has one pseudo-slot whose bit must not count
+        self._slot_bit = (1 << np.arange(max(slots, 1), dtype=np.int64)) * (slots > 0)
+        self._first_pattern = np.arange(trees) * 2 ** slots
+        return feature.ravel(), split.ravel(), leaf.ravel()
+
     def _leaves(self, X: np.ndarray) -> np.ndarray:
-        """The leaf each row reaches in each tree: all inner nodes' tests at once, then ``depth``
-        steps down (a leaf's test is unused: it leads to itself either way)."""
-        nodes = np.broadcast_to(self.roots, (X.shape[0], len(self.roots)))
-        if not len(self._inner):  # trees that never split: every root is its leaf
-            return nodes
-        tests = X[:, self._inner_feature] <= self._inner_split  # rows x inner nodes
-        rows = np.arange(X.shape[0])[:, None]
-        for _ in range(self.depth):
-            go_left = tests[rows, self._test_of[nodes]]
-            nodes = np.where(go_left, self._next_left[nodes], self._next_right[nodes])
-        return nodes
+        """The leaf node each row reaches in each tree."""
+        trees = len(self.roots)
+        passed = (X[:, self._slot_feature] <= self._slot_split).reshape(X.shape[0], trees, -1)
+        pattern = passed.astype(np.int64) @ self._slot_bit
+        return self._pattern_leaf[self._first_pattern + pattern]  # flat: one gather
 
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
