@@ -85,8 +85,9 @@ def test_trees_reach_the_leaves_a_plain_walk_reaches():
         left=[1, 2, -1, -1, -1, -1, 7, 8, 9, -1, -1, -1, -1],
         right=[4, 3, -1, -1, -1, -1, 12, 11, 10, -1, -1, -1, -1],
         value=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]))
+    deeper = TreeModel({**ragged.to_dict(), "depth": 5})  # stepped down level by level, not through the table
     rng = np.random.default_rng(3)
-    for model in (load_models().event, load_models().story, ragged):
+    for model in (load_models().event, load_models().story, ragged, deeper):
         X = rng.normal(size=(300, len(model.features))) * 2
         inner = model.feature >= 0
         for row, (f, s) in enumerate(zip(model.feature[inner][:100], model.split[inner][:100])):
