@@ -70,6 +70,11 @@ class Store:
             if not read_only:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                # checkpoint the WAL every ~32 MB instead of 4 MB: a batch of 256 articles writes
+                # ~4 MB, and pages rewritten by consecutive batches (index interiors, full-text
+                # segments, group profiles) are then copied back once, not once per batch
+                # (measured: store write + commit 0.44 -> 0.37 ms per article, wall)
+                self.conn.execute("PRAGMA wal_autocheckpoint = 8192")
             self.conn.execute("PRAGMA foreign_keys = ON")
             # 64 MB of page cache instead of SQLite's 2 MB: the MinHash band and grouping indexes
             # take random inserts, and past a few thousand articles they no longer fit in 2 MB
