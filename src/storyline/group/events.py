@@ -206,8 +206,10 @@ class ArticleIndex:
             entry = out.setdefault(names[row], [0, -1.0, rank == 0])
             entry[0] += 1
             entry[1] = max(entry[1], sim)
-        # a share of the neighbours there are: in a young store fewer than NEIGHBOURS exist
-        found = max(1, len(rows))
+        # events: a share of the NEIGHBOURS asked for, not of those found: in a young store the one
+        # earlier article is always the nearest, and one vote in one must not read as ten in ten.
+        # stories: a share of those found (a story's few earlier articles all vote for it)
+        found = NEIGHBOURS if level == "event" else max(1, len(rows))
         return {g: Neighbours(c / found, b, f) for g, (c, b, f) in out.items()}
 
 
