@@ -311,3 +311,22 @@ def test_headline_names_and_core_numbers_tell_two_happenings_of_one_kind_apart()
     plain = report(8, "Iran quake", "The quake on Qeshm island.")
     plain.prepare(stats)
     assert "names_novel" not in pair_features(plain, quake, stats)  # computed only when a model uses it
+    some = pair_features(plain, quake, stats, candidates=frozenset({"names_novel"}))
+    assert "names_novel" in some and "numbers_missed" not in some  # ... and only those it uses
+
+
+def test_a_lone_earlier_article_is_one_vote_in_ten_for_an_event():
+    """In a young store the one earlier article is always the nearest: at the event level it must
+    weigh as one of the ten neighbours asked for, not as all of them (a fire in Tromso is not the
+    flood in Valparaiso because nothing else was stored yet); a story's few articles all count."""
+    import numpy as np
+
+    from storyline.group.events import NEIGHBOURS, ArticleIndex
+
+    index = ArticleIndex(4)
+    vec = np.ones(4, dtype=np.float32) / 2
+    index.put("a1", vec, "e-a1", "s-a1", None, 1)
+    rows, sims = np.array([0]), np.array([0.9])
+    assert index.votes("event", rows, sims)["e-a1"].votes == 1 / NEIGHBOURS
+    assert index.votes("story", rows, sims)["s-a1"].votes == 1.0
+    assert index.votes("event", rows, sims)["e-a1"].first

@@ -222,7 +222,7 @@ class OnlineGrouper:
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
         used = set(self.models.event.features) | set(self.models.story.features)
-        self.candidate_signals = bool(used & set(CANDIDATE_FEATURES))  # computed only if a model uses them
+        self.candidate_signals = frozenset(used & set(CANDIDATE_FEATURES))  # computed only if a model uses them
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
