@@ -4,10 +4,10 @@
         [--score] [--lodo] [--out src/storyline/group/weights.json]
     PYTHONPATH=src python bench/train_grouping.py --cv [--cv-salt a] [--without era_gap,story:log_size]
 
-The defaults (trees for both levels, depth 3, 150 trees, leaves of any size, the signals
-``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``, none so far) are the shipped configuration. The
-shipped ``weights.json`` was trained before session 3's tie-breaks by sequence number; retrained
-now, the same configuration gives a different model (docs/benchmarks.md, Grouping, session 4).
+The defaults (trees for both levels, depth 3, 150 trees, leaves of 10 pairs or more, the signals
+``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``) are the shipped configuration: run without
+arguments, it rewrites the shipped ``weights.json`` byte for byte (docs/benchmarks.md, Grouping,
+session 5).
 ``--cv`` scores on held-out stories instead (``--cv-salt``: another split into halves; the figures
 move by several points between splits, so compare settings over a few); ``--without`` leaves
 signals out and ``--with`` sets the candidate signals used, to measure what one adds.
