@@ -348,6 +348,50 @@ def test_headline_names_and_core_numbers_tell_two_happenings_of_one_kind_apart()
     plain = report(8, "Iran quake", "The quake on Qeshm island.")
     plain.prepare(stats)
     assert "names_novel" not in pair_features(plain, quake, stats)  # computed only when a model uses it
+    some = pair_features(plain, quake, stats, candidates=frozenset({"names_novel"}))
+    assert "names_novel" in some and "numbers_missed" not in some  # ... and only those it uses
+
+
+def test_a_lone_earlier_article_is_one_vote_in_ten_for_an_event():
+    """In a young store the one earlier article is always the nearest: at the event level it must
+    weigh as one of the ten neighbours asked for, not as all of them (a fire in Tromso is not the
+    flood in Valparaiso because nothing else was stored yet); a story's few articles all count."""
+    import numpy as np
+
+    from storyline.group.events import NEIGHBOURS, ArticleIndex
+
+    index = ArticleIndex(4)
+    vec = np.ones(4, dtype=np.float32) / 2
+    index.put("a1", vec, "e-a1", "s-a1", None, 1)
+    rows, sims = np.array([0]), np.array([0.9])
+    assert index.votes("event", rows, sims)["e-a1"].votes == 1 / NEIGHBOURS
+    assert index.votes("story", rows, sims)["s-a1"].votes == 1.0
+    assert index.votes("event", rows, sims)["e-a1"].first
+
+
+def test_a_headline_that_fits_two_events_joins_the_one_with_most_of_its_reports():
+    """A headline alone fitting a splinter (one report, likelier) and the main event (ten reports)
+    joins the main event; a full report keeps the probability order (``headline_alone``)."""
+    import numpy as np
+
+    from storyline.group.events import GroupIndex, _likeliest_first, headline_alone
+    from storyline.group.signals import GroupProfile, TermStats, profile_article
+
+    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
+    index = GroupIndex(4)
+    for gid, size in (("e-main", 10), ("e-splinter", 1)):
+        group = GroupProfile.empty(gid, 4)
+        for i in range(size):
+            group.add(profile_article(f"{gid}{i}", "Carney quizzed over forex", "Carney quizzed over forex",
+                                      None, None, vec), stats)
+        index.put(group, 1)
+    scored = [(0.7, "e-splinter", {}), (0.6, "e-main", {}), (0.3, "e-other", {})]
+    assert [s[1] for s in _likeliest_first(scored, index, 0.5)] == ["e-main", "e-splinter", "e-other"]
+    lone = [(0.7, "e-splinter", {}), (0.4, "e-main", {})]  # only one fits: nothing to choose
+    assert _likeliest_first(lone, index, 0.5) == lone
+    headline = profile_article("h", "Forex probe widens", "Forex probe widens", None, None, vec)
+    report = profile_article("r", "Forex probe widens", "The Bank of England widened its forex probe.", None, None, vec)
+    assert headline_alone(headline) and not headline_alone(report)
 
 
 def test_stories_count_outlets_and_say_when_articles_name_none():

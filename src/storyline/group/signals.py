@@ -365,9 +365,10 @@ NO_NEIGHBOURS = Neighbours()
 
 
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
-                  near: Neighbours = NO_NEIGHBOURS, candidates: bool = False) -> dict[str, float]:
+                  near: Neighbours = NO_NEIGHBOURS, candidates: bool | frozenset[str] = False) -> dict[str, float]:
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
-    ``candidates``: also the ``CANDIDATE_FEATURES`` (only when a model uses them: they cost time)."""
+    ``candidates``: also the ``CANDIDATE_FEATURES`` (True: all; a set: those named, the ones a
+    model uses: they cost time)."""
     cos_centroid = float(np.dot(art.vector, group.centroid))
     cos_nearest = max(float((group.member_matrix @ art.vector).max()) if group.members else cos_centroid, near.best)
     terms = group.terms
@@ -433,7 +434,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
         "short_x_names": short * names_cover,
     }
     if candidates:
-        signals.update(candidate_signals(art, group, stats))
+        signals.update(candidate_signals(art, group, stats, None if candidates is True else candidates))
     return signals
 
 
@@ -479,16 +480,23 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     return missed_weight / core_weight if core_weight else 0.0
 
 
-def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> dict[str, float]:
-    """The ``CANDIDATE_FEATURES`` of one pair."""
+def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats,
+                      only: frozenset[str] | None = None) -> dict[str, float]:
+    """The ``CANDIDATE_FEATURES`` of one pair (``only``: just those)."""
     # years between the report and the group's reports (signed: the article later is positive)
     if art.era is not None and group.era_first is not None:
         era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
         era_known = 1.0
     else:
         era_gap, era_known = 0.0, 0.0
-    return {"names_missed": core_names_missed(art, group, stats), "era_gap": era_gap, "era_known": era_known,
-            "names_novel": headline_names_novel(art, group), "numbers_missed": core_numbers_missed(art, group)}
+    out = {"era_gap": era_gap, "era_known": era_known}
+    if only is None or "names_missed" in only:
+        out["names_missed"] = core_names_missed(art, group, stats)
+    if only is None or "names_novel" in only:
+        out["names_novel"] = headline_names_novel(art, group)
+    if only is None or "numbers_missed" in only:
+        out["numbers_missed"] = core_numbers_missed(art, group)
+    return out
 
 
 def headline_names_novel(art: ArticleProfile, group: GroupProfile) -> float:

@@ -6,7 +6,8 @@ SIGNAL_MEANING = {
     "cos_centroid": "embedding cosine to the group's centroid (title + lead)",
     "cos_nearest": "embedding cosine to the nearest recent member",
     "cos_mean": "embedding cosine to the average member",
-    "knn_votes": "share of the (up to 10) nearest earlier articles that are in the group",
+    "knn_votes": "of the 10 nearest earlier articles, the share in the group "
+                 "(an event: of 10 even if fewer exist; a story: of those found)",
     "knn_first": "1 if the single nearest earlier article is in the group",
     "tfidf_cos": "TF-IDF cosine of content words",
     "title_cos": "TF-IDF cosine of the title's content words to the members' titles",
