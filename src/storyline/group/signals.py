@@ -469,15 +469,17 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     article does not name: two happenings of one kind share the actor but not the opponent, the
     victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
     makes every word a name)."""
-    core_weight = missed_weight = 0.0
+    core, missed = [], []
     names = frozenset(art.names)
     for n, c in group.names.items() if not art.short else ():
         if 2 * c >= group.size:
             weight = stats.idf("@" + n)
-            core_weight += weight
+            core.append(weight)
             if n not in names:
-                missed_weight += weight
-    return missed_weight / core_weight if core_weight else 0.0
+                missed.append(weight)
+    # fsum: exact, so the order of the group's names (in memory, or read back from the store) cannot matter
+    core_weight = math.fsum(core)
+    return math.fsum(missed) / core_weight if core_weight else 0.0
 
 
 def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats,
