@@ -205,6 +205,7 @@ class GroupProfile:
     term_norm: float = 0.0  # TF-IDF norm of ``terms``, with the IDF of its last update (part of the state)
     centroid: np.ndarray | None = None
     _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
+    _core: tuple | None = None  # ``core_names()``, rebuilt after a change
 
     def __post_init__(self) -> None:
         if self.centroid is None:
@@ -216,6 +217,14 @@ class GroupProfile:
             self._members = np.stack(self.members).astype(np.float32)
         return self._members
 
+    def core_names(self) -> tuple[tuple[str, str], ...]:
+        """The names at least half the members give, each with its document-frequency key: asked
+        of every candidate group for every article (``core_names_missed``), so kept until the
+        group changes."""
+        if self._core is None:
+            self._core = tuple((n, "@" + n) for n, c in self.names.items() if 2 * c >= self.size)
+        return self._core
+
     def _update_centroid(self) -> None:
         norm = float(np.linalg.norm(self.vector_sum))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
@@ -224,7 +233,7 @@ class GroupProfile:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
-        self._members = None
+        self._members = self._core = None
         self.terms.update(art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
@@ -469,17 +478,15 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     article does not name: two happenings of one kind share the actor but not the opponent, the
     victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
     makes every word a name)."""
-    core, missed = [], []
-    names = frozenset(art.names)
-    for n, c in group.names.items() if not art.short else ():
-        if 2 * c >= group.size:
-            weight = stats.idf("@" + n)
-            core.append(weight)
-            if n not in names:
-                missed.append(weight)
+    core = group.core_names() if not art.short else ()
+    if not core:
+        return 0.0
+    idf, names = stats.idf, art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
+    weights = [idf(key) for _, key in core]
     # fsum: exact, so the order of the group's names (in memory, or read back from the store) cannot matter
-    core_weight = math.fsum(core)
-    return math.fsum(missed) / core_weight if core_weight else 0.0
+    core_weight = math.fsum(weights)
+    missed = math.fsum([w for (n, _), w in zip(core, weights) if n not in names])
+    return missed / core_weight if core_weight else 0.0
 
 
 def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats,
