@@ -50,7 +50,7 @@ def format_stories(stories: list[dict]) -> str:
         for event in events:
             title = _title(event["members"][0]) if event["members"] else ""
             lines.append(f"    {event['event']}  {_span(event['first_published'], event['last_published'])}  "
-                         f"{len(event['members'])} articles  {title}")
+                         f"{_count(len(event['members']), 'article')}  {title}")
         if sources:
             lines.append("    outlets: " + ", ".join(sources))
     return "\n".join(lines) if lines else "no stories (run `storyline run` on some articles first)"
@@ -63,7 +63,7 @@ def format_timeline(story_id: str, events: list[dict]) -> str:
     for event in events:
         lines.append("")
         lines.append(f"{event['first_published'] or 'undated':10}  event {event['event']}  "
-                     f"({len(event['members'])} articles; {', '.join(event['sources']) or 'outlet unknown'})")
+                     f"({_count(len(event['members']), 'article')}; {', '.join(event['sources']) or 'outlet unknown'})")
         for member in event["members"]:
             meta = ", ".join(x for x in (member["source"], member["published"]) if x)
             lines.append(f"            - {_title(member)}" + (f"  [{meta}]" if meta else "") + f"  {member['id']}")
@@ -118,13 +118,17 @@ def _signals(scored: dict, *, why_apart: bool = False) -> list[str]:
     return out
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _outlets(known: int, unsourced: int) -> str:
     """"2 outlets", or what is known when articles came without their outlet (text dumps name none)."""
     if not unsourced:
-        return f"{known} outlet{'s' if known != 1 else ''}"
+        return _count(known, "outlet")
     if not known:
         return "outlets not given"
-    return f"{known} outlet{'s' if known != 1 else ''} (+{unsourced} article{'s' if unsourced != 1 else ''} without one)"
+    return f"{_count(known, 'outlet')} (+{_count(unsourced, 'article')} without one)"
 
 
 def _title(member: dict) -> str:
