@@ -347,7 +347,7 @@ def main() -> int:
     if args.cv:
         return cross_validate(datasets, args, options)
     models, examples = learn(datasets, args, options)
-    Path(args.out).write_text(models.to_json() + "\n")
+    Path(args.out).write_text(models.weights_json + "\n")
     print(f"wrote {args.out}")
     if args.lodo or args.score:
         table = defaultdict(dict)

@@ -15,14 +15,13 @@ from itertools import islice
 import numpy as np
 
 from storyline.clean.classifier import line_classifier
-from storyline.clean.language import english_word_share, line_language
+from storyline.clean.language import LETTER_RUN, english_word_share, line_language
 from storyline.clean.lines import boilerplate_reason, is_prose
 from storyline.clean.metadata import parse_byline, parse_dateline, reads_as_headline
 from storyline.model import Article
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[A-Z\"“‘]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _NAV_WORDS = frozenset(
     "tv live menu home news sections section login log in sign register search video videos radio podcasts "
     "podcast weather sport sports opinion about contact us more all topics account subscribe watch listen "
@@ -55,7 +54,7 @@ def line_hash(line: str) -> str:
 def _is_navigation(line: str) -> bool:
     if len(line) > 200:  # six words or fewer in 200+ characters: not a menu
         return False
-    words = [m.group() for m in islice(_LETTER_RUN.finditer(line.lower()), 7)]  # a 7th word already says no
+    words = [m.group() for m in islice(LETTER_RUN.finditer(line.lower()), 7)]  # a 7th word already says no
     return bool(words) and len(words) <= 6 and sum(w in _NAV_WORDS for w in words) / len(words) >= 0.6
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: letters only
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in and or for on at by with from is are was were be been has have had it its this "
     "that these those he she they we you his her their our not but as said says will would can could "
@@ -65,7 +65,7 @@ def _script_of(ch: str) -> str:
 
 
 def english_word_share(line: str) -> float:
-    words = _WORD.findall(line.lower())
+    words = LETTER_RUN.findall(line.lower())
     if not words:
         return 0.0
     return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)

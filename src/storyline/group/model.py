@@ -76,7 +76,7 @@ class TreeModel:
         self._dict = d
         self._path_credit = self._credit_along_paths()
         # for ``_leaves``: every tree laid out complete in heap order, each slot's test done at once
-        self._slot_feature, self._slot_split = self._complete_trees()
+        self._complete_trees()
 
     def _credit_along_paths(self) -> np.ndarray:
         """Per node, the Saabas credit of each signal along the path from its tree's root to it:
@@ -95,7 +95,7 @@ class TreeModel:
                 stack.append(child)
         return credit
 
-    def _complete_trees(self) -> tuple[np.ndarray, np.ndarray]:
+    def _complete_trees(self) -> None:
         """Every tree as a complete tree of ``depth`` levels in heap order (slot k's children are
         2k+1 and 2k+2; a leaf above the last level gets tests whose both sides lead to it): each
         slot's signal and split, and the node each last-level slot stands for. Up to
@@ -120,7 +120,7 @@ class TreeModel:
                 if self.feature[slot_node[slots + j]] >= 0:
                     raise ValueError(f"tree {t} is deeper than its declared depth {self.depth}")
                 final[t, j] = slot_node[slots + j]
-        self._final_leaf = final.ravel()
+        self._slot_feature, self._slot_split, self._final_leaf = feature.ravel(), split.ravel(), final.ravel()
         self._pattern_leaf = None
         if self.depth <= PATTERN_DEPTH:
             patterns = np.arange(2 ** slots)
@@ -130,7 +130,6 @@ class TreeModel:
             self._pattern_leaf = final[:, k - slots].ravel()  # trees x patterns
             self._slot_bit = (1 << np.arange(width, dtype=np.int64)) * (slots > 0)
             self._first_pattern = np.arange(trees) * 2 ** slots
-        return feature.ravel(), split.ravel()
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         """The leaf node each row reaches in each tree."""
@@ -170,9 +169,6 @@ class GroupingModels:
     event: LinearModel | TreeModel
     story: LinearModel | TreeModel
 
-    def to_json(self) -> str:
-        return self.weights_json
-
     @cached_property
     def weights_json(self) -> str:
         return json.dumps({"event": self.event.to_dict(), "story": self.story.to_dict()})
@@ -181,9 +177,6 @@ class GroupingModels:
     def fingerprint(self) -> str:
         """Names these weights: a decision's explanation records it, the store keeps the weights."""
         return hashlib.sha256(self.weights_json.encode()).hexdigest()[:16]
-
-    def level(self, name: str) -> LinearModel | TreeModel:
-        return self.event if name == "event" else self.story
 
 
 def models_from_json(text: str) -> GroupingModels:
