@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +27,9 @@ from storyline.model import Article, Rejection
 from storyline.store import Store
 
 BATCH_SIZE = 256
+# Batches the workers clean while the driver finishes the oldest (more did not measure faster on 2
+# cores: docs/benchmarks.md).
+BATCHES_AHEAD = 1
 # A line seen in this many earlier articles of the same outlet is that outlet's boilerplate.
 OUTLET_REPEAT_MIN = 4
 
@@ -298,8 +301,8 @@ def run_ingest(
 ) -> RunReport:
     """Ingest a stream of read records into the store; returns what happened.
 
-    Two batches are in flight: while the driver finishes one (boilerplate, dedup, store, group),
-    the executor's workers already clean and prepare the next. Batches are still committed one
+    Batches overlap: while the driver finishes one (boilerplate, dedup, store, group), the
+    executor's workers already clean and prepare the next ``BATCHES_AHEAD``. Batches are still committed one
     at a time and in order, so the result is the same as one batch after another.
     """
     report = RunReport(run_id=store.begin_run(inputs))
@@ -310,7 +313,7 @@ def run_ingest(
     origins: list[dict[str, str]] = []  # ids -> origins of the batches not yet committed
     finisher = _BatchFinisher(store, report, executor, annotate=annotate, group=group, on_progress=on_progress)
     clock = finisher.clock
-    in_flight = None
+    in_flight: deque[tuple] = deque()  # batches submitted for cleaning, oldest first
     try:
         for batch in clock.timed_iter("read", _batches(records, batch_size)):
             rejections = [r for r in batch if isinstance(r, Rejection)]
@@ -344,13 +347,13 @@ def run_ingest(
                 fresh.append(art)
             with clock("clean"):
                 cleaning = executor.submit(clean_and_prepare, fresh)
-            if in_flight:
-                finisher.finish(*in_flight)
-                origins.pop(0)
+            in_flight.append((cleaning, rejections, len(batch)))
             origins.append(batch_origins)
-            in_flight = (cleaning, rejections, len(batch))
-        if in_flight:
-            finisher.finish(*in_flight)
+            if len(in_flight) > BATCHES_AHEAD:
+                finisher.finish(*in_flight.popleft())
+                origins.pop(0)
+        while in_flight:
+            finisher.finish(*in_flight.popleft())
     finally:
         if own_executor:
             executor.close()

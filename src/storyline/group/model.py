@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,8 @@ class TreeModel:
         self.roots = np.asarray(d["roots"], dtype=np.int64)
         self.depth = int(d["depth"])
         self._dict = d
+        values = itemgetter(*self.features)  # a signals dict -> its values in model order
+        self._row_values = values if len(self.features) > 1 else lambda row: (values(row),)
         self._path_credit = self._credit_along_paths()
         # for ``_leaves``: every tree laid out complete in heap order, each slot's test done at once
         self._complete_trees()
@@ -148,7 +151,7 @@ class TreeModel:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
-        X = np.array([[r[f] for f in self.features] for r in rows], dtype=np.float64)
+        X = np.array(list(map(self._row_values, rows)), dtype=np.float64)
         raw = self.base + self.value[self._leaves(X)].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(raw, -50.0), 50.0)))  # ufuncs: np.clip's wrapper costs more
 

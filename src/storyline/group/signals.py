@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,7 @@ class ArticleProfile:
     term_idf: dict[str, float] = field(default_factory=dict)
     name_idf: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
+    title_norm: float = 0.0
     name_weight: float = 0.0
 
     def prepare(self, stats: TermStats) -> None:
@@ -83,6 +85,7 @@ class ArticleProfile:
         self.weights = {t: c * self.term_idf[t] for t, c in self.terms.items()}
         self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
         self.name_weight = sum(self.name_idf[n] for n in self.names)
+        self.title_norm = stats.norm(self.title_terms)
 
 
 def profile_article(article_id: str, title: str | None, text: str, published: str | None,
@@ -234,12 +237,12 @@ class GroupProfile:
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
         self._members = self._core = None
-        self.terms.update(art.terms)
+        _add_counts(self.terms, art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
         if art.title_terms:
             self.titles += 1
-            self.title_terms.update(art.title_terms)
+            _add_counts(self.title_terms, art.title_terms)
             if len(self.title_terms) > MAX_PROFILE_TERMS:
                 self.title_terms = _top(self.title_terms, MAX_PROFILE_TERMS)
         self.names.update(art.names)
@@ -261,20 +264,28 @@ class GroupProfile:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
-        # fsum: exact, so the order of the terms (in memory or read back) cannot matter
-        self.term_norm = math.sqrt(math.fsum(w * w for w in stats.weighted(self.terms)))
+        self.term_norm = stats.norm(self.terms)
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
         return cls(group_id, np.zeros(dim, dtype=np.float64), parent=parent)
 
 
+def _add_counts(counts: Counter, more: Counter) -> None:
+    """``counts.update(more)`` in C (``Counter.update`` loops in Python over a mapping): a group
+    adds every member's words."""
+    keys = list(more)
+    dict.update(counts, zip(keys, map(add, map(counts.get, keys, repeat(0)), more.values())))
+
+
 def _top(counts: Counter, n: int) -> Counter:
-    """The ``n`` most frequent, ties by term, in that order (two C-level sorts: by term, then a
-    stable sort by count, descending)."""
-    items = sorted(counts.items())
-    items.sort(key=itemgetter(1), reverse=True)
-    return Counter(dict(items[:n]))
+    """The ``n`` most frequent, ties by term, in their order here. No caller depends on the order
+    (sums over profiles are exact; a profile read back from the store comes sorted by term), so
+    only the counts are sorted, and the terms tied at the cut."""
+    kth = sorted(counts.values(), reverse=True)[n - 1]
+    above = sum(1 for c in counts.values() if c > kth)
+    tied = frozenset(sorted(t for t, c in counts.items() if c == kth)[:n - above])
+    return Counter({t: c for t, c in counts.items() if c > kth or (c == kth and t in tied)})
 
 
 BACKGROUND_PATH = Path(__file__).resolve().parent / "background_df.json"
@@ -311,14 +322,15 @@ class TermStats:
         log_df = self._log_df.get(token)
         return self._top - (self._remember_log_df(token) if log_df is None else log_df)
 
-    def weighted(self, counts: Counter) -> list[float]:
-        """count x IDF of each token (the hot loop of profile updates, kept tight)."""
-        log_df, top = self._log_df, self._top
-        out = []
+    def norm(self, counts: Counter) -> float:
+        """The TF-IDF norm of ``counts`` (the hot loop of profile updates, kept tight; ``fsum``:
+        exact, so the order of the terms, in memory or read back, cannot matter)."""
+        log_df, top, squares = self._log_df, self._top, []
         for token, count in counts.items():
             value = log_df.get(token)
-            out.append(count * (top - (self._remember_log_df(token) if value is None else value)))
-        return out
+            weight = count * (top - (self._remember_log_df(token) if value is None else value))
+            squares.append(weight * weight)
+        return math.sqrt(math.fsum(squares))
 
     def _remember_log_df(self, token: str) -> float:
         value = self._log_df[token] = math.log(self.df.get(token, 0) + self.background_df.get(token, 0) + 1)
@@ -385,7 +397,7 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     dot = sum(w * terms[t] * term_idf[t] for t, w in art.weights.items() if t in terms)
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
     titled = 1.0 if art.title_terms and group.titles else 0.0
-    title_cos = _tfidf_cosine(art.title_terms, group.title_terms, stats) if titled else 0.0
+    title_cos = _title_cosine(art, group.title_terms, stats) if titled else 0.0
     shared = sum(name_idf[n] for n in art.names if n in group.names)
     names_cover = shared / art.name_weight if art.name_weight else 0.0
     # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
@@ -533,12 +545,10 @@ def core_numbers_missed(art: ArticleProfile, group: GroupProfile) -> float:
     return sum(1 for n in core if n not in numbers) / len(core)
 
 
-def _tfidf_cosine(a: Counter, b: Counter, stats: TermStats) -> float:
+def _title_cosine(art: ArticleProfile, titles: Counter, stats: TermStats) -> float:
+    """TF-IDF cosine of the article's title to a group's titles (the article's norm from ``prepare``)."""
     idf = stats.idf
-    dot = sum(c * b[t] * idf(t) ** 2 for t, c in sorted(a.items()) if t in b)
+    dot = sum(c * titles[t] * idf(t) ** 2 for t, c in sorted(art.title_terms.items()) if t in titles)
     if not dot:
         return 0.0
-    # fsum: exact, so the order of the terms cannot matter
-    norm_a = math.sqrt(math.fsum(w * w for w in stats.weighted(a)))
-    norm_b = math.sqrt(math.fsum(w * w for w in stats.weighted(b)))
-    return dot / (norm_a * norm_b)
+    return dot / (art.title_norm * stats.norm(titles))
