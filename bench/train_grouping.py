@@ -42,7 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
-from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pair_features, profile_article
+from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
 SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel")  # of CANDIDATE_FEATURES
@@ -67,15 +67,17 @@ def replay(dataset, embedder: str):
         rows, sims = near.nearest(prof, seq, EVENT_WINDOW_DAYS)
         if has_events and gold_event is not None:
             votes = near.votes("event", rows, sims)
-            for gid in events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes):
-                ev_x.append(pair_features(prof, events.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS), True))
-                ev_y.append(int(gid == gold_event))
+            gids = events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes)
+            ev_x += pairs_features(prof, [events.groups[g] for g in gids], stats,
+                                   [votes.get(g, NO_NEIGHBOURS) for g in gids], True)
+            ev_y += [int(g == gold_event) for g in gids]
         first_of_event = gold_event is None or gold_event not in seen_events
         if gold_story is not None and first_of_event:
             votes = near.votes("story", rows, sims)
-            for gid in stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes):
-                st_x.append(pair_features(prof, stories.groups[gid], stats, votes.get(gid, NO_NEIGHBOURS), True))
-                st_y.append(int(gid == gold_story))
+            gids = stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes)
+            st_x += pairs_features(prof, [stories.groups[g] for g in gids], stats,
+                                   [votes.get(g, NO_NEIGHBOURS) for g in gids], True)
+            st_y += [int(g == gold_story) for g in gids]
         if gold_event is not None:
             seen_events.add(gold_event)
             group = events.groups.get(gold_event) or GroupProfile.empty(gold_event, dim)

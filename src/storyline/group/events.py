@@ -34,7 +34,7 @@ from storyline.group.signals import (
     TermStats,
     day_number,
     lead_text,
-    pair_features,
+    pairs_features,
     profile_article,
 )
 from storyline.model import Article
@@ -404,8 +404,8 @@ class OnlineGrouper:
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
-        rows = [pair_features(art, index.groups[g], self.stats, near.get(g, NO_NEIGHBOURS), self.candidate_signals)
-                for g in gids]
+        rows = pairs_features(art, [index.groups[g] for g in gids], self.stats,
+                              [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals)
         if self.recorder:
             for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)

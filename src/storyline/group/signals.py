@@ -390,18 +390,45 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
     ``candidates``: also the ``CANDIDATE_FEATURES`` (True: all; a set: those named, the ones a
     model uses: they cost time)."""
-    cos_centroid = float(np.dot(art.vector, group.centroid))
-    cos_nearest = max(float((group.member_matrix @ art.vector).max()) if group.members else cos_centroid, near.best)
+    return pairs_features(art, [group], stats, [near], candidates)[0]
+
+
+def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
+                   nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[dict[str, float]]:
+    """``pair_features`` of the article with each group: the cosines of all groups in one matrix
+    product each (grouping scores ~10 candidates per article; one product per pair cost more
+    than the rest of the signals)."""
+    if not groups:
+        return []
+    vector = art.vector
+    cos_centroids = (np.stack([g.centroid for g in groups]) @ vector).tolist()
+    # average-link form: how much an average member agrees (a merged pair of events does not fool it)
+    cos_means = (np.stack([g.vector_sum for g in groups]) @ vector.astype(np.float64)).tolist()
+    cos_members = list(cos_centroids)  # the nearest member's cosine (a group read back without members: its centroid's)
+    with_members = [i for i, g in enumerate(groups) if g.members]
+    if with_members:
+        matrices = [groups[i].member_matrix for i in with_members]
+        starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
+        for i, best in zip(with_members, np.maximum.reduceat(np.concatenate(matrices) @ vector, starts).tolist()):
+            cos_members[i] = best
+    return [
+        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, candidates)
+        for g, near, cos_centroid, cos_member, cos_mean in zip(groups, nears, cos_centroids, cos_members, cos_means)
+    ]
+
+
+def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neighbours, cos_centroid: float,
+          cos_members: float, cos_mean: float, candidates: bool | frozenset[str]) -> dict[str, float]:
+    cos_nearest = max(cos_members, near.best)
     terms = group.terms
-    term_idf, name_idf = art.term_idf, art.name_idf
-    dot = sum(w * terms[t] * term_idf[t] for t, w in art.weights.items() if t in terms)
+    term_idf, name_idf, weights = art.term_idf, art.name_idf, art.weights
+    # over the shared terms only; fsum: exact, so their order cannot matter
+    dot = math.fsum([weights[t] * terms[t] * term_idf[t] for t in weights.keys() & terms.keys()])
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
     titled = 1.0 if art.title_terms and group.titles else 0.0
     title_cos = _title_cosine(art, group.title_terms, stats) if titled else 0.0
     shared = sum(name_idf[n] for n in art.names if n in group.names)
     names_cover = shared / art.name_weight if art.name_weight else 0.0
-    # average-link forms: how much an average member agrees (a merged pair of events does not fool it)
-    cos_mean = float(np.dot(art.vector, group.vector_sum)) / group.size
     names_mean = (sum(name_idf[n] * group.names[n] for n in art.names if n in group.names)
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
