@@ -532,19 +532,19 @@ def _iso(day: int) -> str:
 
 
 def _to_row(group: GroupProfile, seq: int, children: dict[str, int]) -> sql.GroupRow:
-    profile = {
-        "terms": dict(sorted(group.terms.items())),
-        "title_terms": dict(sorted(group.title_terms.items())),
+    profile = {  # json.dumps(sort_keys=True) writes every dict sorted, nested ones too
+        "terms": group.terms,
+        "title_terms": group.title_terms,
         "titles": group.titles,
-        "names": dict(sorted(group.names.items())),
-        "numbers": dict(sorted(group.numbers.items())),
-        "weekdays": dict(sorted(group.weekdays.items())),
-        "when_weekdays": dict(sorted(group.when_weekdays.items())),
+        "names": group.names,
+        "numbers": group.numbers,
+        "weekdays": group.weekdays,
+        "when_weekdays": group.when_weekdays,
         "when_days": [group.when_first, group.when_last],
         "eras": [group.era_first, group.era_last],
         "term_norm": group.term_norm,
     }
-    members = np.stack(group.members).astype(np.float32).tobytes() if group.members else b""
+    members = group.member_matrix.tobytes() if group.members else b""
     return sql.GroupRow(
         group_id=group.group_id,
         parent=group.parent,
