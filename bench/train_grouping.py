@@ -45,7 +45,7 @@ from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, Tre
 from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pair_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
-SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel")  # of CANDIDATE_FEATURES
+SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel", "names_body_cos")  # of CANDIDATE_FEATURES
 
 
 def replay(dataset, embedder: str):

@@ -29,6 +29,8 @@ LEAD_CHARS = 600  # title + this much of the text: where news puts who, what, wh
 DETAIL_CHARS = 1500  # numbers and weekdays are read a little further
 MAX_MEMBERS = 8  # member vectors a group keeps for the nearest-member similarity
 MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties by term)
+BODY_CHARS = 3000  # names are counted this far into the body: who a report is about, by how often it names them
+MAX_BODY_NAMES = 40  # body names a group profile keeps (the most often named)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
@@ -68,15 +70,20 @@ class ArticleProfile:
     era: int | None  # the year of the report: published, or else the latest year the text states
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
+    # names of the title and body (``BODY_CHARS``) with how often each is named, keyed "@name" as
+    # in ``TermStats``: the report's own actors stand out by repetition (Rahman, not Thompson)
+    body_names: Counter = field(default_factory=Counter)
     # set by ``prepare`` once per article, against the term statistics of the moment:
     weights: dict[str, float] = field(default_factory=dict)
     term_idf: dict[str, float] = field(default_factory=dict)
     name_idf: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     name_weight: float = 0.0
+    body_weights: tuple | None = None  # ``body_name_weights``, made when a model asks (``prepare`` resets it)
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
+        self.body_weights = None
         idf = stats.idf
         self.term_idf = {t: idf(t) for t in self.terms}
         self.name_idf = {n: idf("@" + n) for n in self.names}
@@ -98,6 +105,9 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS}))
     when_day, when_weekday = happening(lead, published)
     day = day_number(published)
+    body = (text or "")[:BODY_CHARS]
+    if title and title.strip() and not body.lstrip().startswith(title.strip()):
+        body = title + "\n" + body
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
@@ -113,6 +123,8 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
         era=date.fromordinal(day).year if day is not None else stated_year(numbers),
         source=source,
         short=len(words) < 30,
+        body_names=Counter("@" + n.lower() for n in _NAME.findall(body)
+                           if len(n) > 1 and n.lower() not in _STOP),
     )
 
 
@@ -192,6 +204,8 @@ class GroupProfile:
     titles: int = 0  # members with a title
     names: Counter = field(default_factory=Counter)
     numbers: Counter = field(default_factory=Counter)
+    body_names: Counter = field(default_factory=Counter)  # the members' ``body_names`` summed ("@name")
+    body_name_norm: float = 0.0  # their TF-IDF norm, with the IDF of the last update (part of the state)
     weekdays: Counter = field(default_factory=Counter)
     when_weekdays: Counter = field(default_factory=Counter)  # the members' happening weekdays
     when_first: int | None = None  # the members' happening days (stated in the text), first and last
@@ -248,6 +262,11 @@ class GroupProfile:
         self.numbers.update(art.numbers)
         if len(self.numbers) > MAX_PROFILE_TERMS:
             self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
+        if art.body_names:
+            self.body_names.update(art.body_names)
+            if len(self.body_names) > MAX_BODY_NAMES:
+                self.body_names = _top(self.body_names, MAX_BODY_NAMES)
+            self.body_name_norm = math.sqrt(math.fsum(w * w for w in stats.weighted(self.body_names)))
         self.weekdays.update(art.weekdays)
         if art.when_weekday:
             self.when_weekdays[art.when_weekday] += 1
@@ -341,11 +360,11 @@ EVENT_FEATURES = (
 )
 # Signals a model may use (``train_grouping.py --with``), computed only when one does: they cost
 # time per candidate (docs/grouping.md, docs/benchmarks.md).
-CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed")
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos")
 
 
 # what tells one happening from another of its story: its own actors, its own numbers
-EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed")
+EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
 
 
 def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
@@ -505,7 +524,30 @@ def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats
         out["names_novel"] = headline_names_novel(art, group)
     if only is None or "numbers_missed" in only:
         out["numbers_missed"] = core_numbers_missed(art, group)
+    if only is None or "names_body_cos" in only:
+        out["names_body_cos"] = body_names_cosine(art, group, stats)
     return out
+
+
+def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
+    """The article's body names with count x IDF, and their norm (once per article)."""
+    if art.body_weights is None:
+        weights = dict(zip(art.body_names, stats.weighted(art.body_names)))
+        art.body_weights = (weights, math.sqrt(math.fsum(w * w for w in weights.values())))
+    return art.body_weights
+
+
+def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> float:
+    """TF-IDF cosine of the names the article's body repeats and those the group's bodies repeat:
+    a report of Klitschko against Rahman names Rahman as often as Klitschko, one of the fight
+    against Thompson names Thompson; the lead's name sets share Klitschko, the title, the belts.
+    0 for a headline alone (title case makes every word a name)."""
+    if art.short or not group.body_name_norm or not art.body_names:
+        return 0.0
+    weights, norm = body_name_weights(art, stats)
+    names, idf = group.body_names, stats.idf
+    dot = math.fsum(w * names[n] * idf(n) for n, w in weights.items() if n in names)
+    return dot / (norm * group.body_name_norm) if dot and norm else 0.0
 
 
 def headline_names_novel(art: ArticleProfile, group: GroupProfile) -> float:
