@@ -220,6 +220,7 @@ class GroupProfile:
     centroid: np.ndarray | None = None
     _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
     _core: tuple | None = None  # ``core_names()``, rebuilt after a change
+    _core_numbers: tuple | None = None  # ``core_numbers()``, rebuilt after a change
 
     def __post_init__(self) -> None:
         if self.centroid is None:
@@ -239,6 +240,13 @@ class GroupProfile:
             self._core = tuple((n, "@" + n) for n, c in self.names.items() if 2 * c >= self.size)
         return self._core
 
+    def core_numbers(self) -> tuple[str, ...]:
+        """The numbers at least half the members state (``core_numbers_missed``), kept until the
+        group changes."""
+        if self._core_numbers is None:
+            self._core_numbers = tuple(n for n, c in self.numbers.items() if 2 * c >= self.size)
+        return self._core_numbers
+
     def _update_centroid(self) -> None:
         norm = float(np.linalg.norm(self.vector_sum))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
@@ -247,7 +255,7 @@ class GroupProfile:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
-        self._members = self._core = None
+        self._members = self._core = self._core_numbers = None
         self.terms.update(art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
@@ -568,7 +576,7 @@ def core_numbers_missed(art: ArticleProfile, group: GroupProfile) -> float:
     in magnitude (5.6, 6.1), two fights in the round, two crashes in the toll."""
     if art.short or not art.numbers or group.size < 2:
         return 0.0
-    core = [n for n, c in group.numbers.items() if 2 * c >= group.size]
+    core = group.core_numbers()
     if not core:
         return 0.0
     numbers = frozenset(art.numbers)
