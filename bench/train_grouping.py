@@ -7,7 +7,7 @@
 The defaults (trees for both levels, depth 3, 150 trees, leaves of 10 pairs or more, the signals
 ``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``) are the shipped configuration: run without
 arguments, it rewrites the shipped ``weights.json`` byte for byte (docs/benchmarks.md, Grouping,
-session 5).
+sessions 5 and 6).
 ``--cv`` scores on held-out stories instead (``--cv-salt``: another split into halves; the figures
 move by several points between splits, so compare settings over a few); ``--without`` leaves
 signals out and ``--with`` sets the candidate signals used, to measure what one adds.
@@ -45,7 +45,8 @@ from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, Tre
 from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
-SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel")  # of CANDIDATE_FEATURES
+SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel", "names_body_cos",
+                                         "numbers_missed")  # of CANDIDATE_FEATURES
 
 
 def replay(dataset, embedder: str):

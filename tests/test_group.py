@@ -276,6 +276,36 @@ def test_era_and_core_name_signals():
     assert "names_missed" not in pair_features(same, group, stats)  # computed only when a model uses it
 
 
+def test_body_names_cosine_weighs_who_the_body_keeps_naming():
+    import numpy as np
+
+    from storyline.group.events import _from_row, _to_row
+    from storyline.group.signals import GroupProfile, TermStats, pair_features, profile_article
+
+    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
+
+    def report(i, text):  # the lead names the champion; the body keeps naming this fight's opponent
+        body = "Klitschko kept his belts in Germany on Saturday. " + " ".join([text] * 6) + " The crowd cheered." * 8
+        return profile_article(f"a{i}", "Title fight", body, None, None, vec)
+
+    group = GroupProfile.empty("e", 4)
+    for i in range(2):
+        group.add(report(i, "Thompson fell in the sixth at Stade de Suisse."), stats)
+    same = report(5, "Thompson was stopped at Stade de Suisse.")
+    other = report(6, "Rahman was stopped at SAP Arena in Mannheim.")
+    for art in (same, other):
+        art.prepare(stats)
+    near = pair_features(same, group, stats, candidates=True)["names_body_cos"]
+    far = pair_features(other, group, stats, candidates=True)["names_body_cos"]
+    assert 0.0 < far < 0.5 < near <= 1.0 + 1e-9
+    back = _from_row(_to_row(group, 1, {}), 4)  # the group's body names survive the store
+    assert pair_features(other, back, stats, candidates=True)["names_body_cos"] == far
+    headline = profile_article("h", "Klitschko stops Rahman", "Klitschko stops Rahman", None, None, vec)
+    headline.prepare(stats)
+    assert pair_features(headline, group, stats, candidates=True)["names_body_cos"] == 0.0  # title case: every word a name
+    assert "names_body_cos" not in pair_features(same, group, stats)  # computed only when a model uses it
+
+
 def test_a_dated_report_of_another_day_about_other_actors_is_another_happening():
     import numpy as np
 

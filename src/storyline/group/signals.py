@@ -30,6 +30,8 @@ LEAD_CHARS = 600  # title + this much of the text: where news puts who, what, wh
 DETAIL_CHARS = 1500  # numbers and weekdays are read a little further
 MAX_MEMBERS = 8  # member vectors a group keeps for the nearest-member similarity
 MAX_PROFILE_TERMS = 100  # terms a group profile keeps (the most frequent; ties by term)
+BODY_CHARS = 3000  # names are counted this far into the body: who a report is about, by how often it names them
+MAX_BODY_NAMES = 40  # body names a group profile keeps (the most often named)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
@@ -69,6 +71,9 @@ class ArticleProfile:
     era: int | None  # the year of the report: published, or else the latest year the text states
     source: str | None
     short: bool  # a headline only (few words): the signals read differently
+    # names of the title and body (``BODY_CHARS``) with how often each is named, keyed "@name" as
+    # in ``TermStats``: the report's own actors stand out by repetition (Rahman, not Thompson)
+    body_names: Counter = field(default_factory=Counter)
     # set by ``prepare`` once per article, against the term statistics of the moment:
     weights: dict[str, float] = field(default_factory=dict)
     term_idf: dict[str, float] = field(default_factory=dict)
@@ -76,9 +81,11 @@ class ArticleProfile:
     norm: float = 0.0
     title_norm: float = 0.0
     name_weight: float = 0.0
+    body_weights: tuple | None = None  # ``body_name_weights``, made when a model asks (``prepare`` resets it)
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
+        self.body_weights = None
         idf = stats.idf
         self.term_idf = {t: idf(t) for t in self.terms}
         self.name_idf = {n: idf("@" + n) for n in self.names}
@@ -101,6 +108,9 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS}))
     when_day, when_weekday = happening(lead, published)
     day = day_number(published)
+    body = (text or "")[:BODY_CHARS]
+    if title and title.strip() and not body.lstrip().startswith(title.strip()):
+        body = title + "\n" + body
     return ArticleProfile(
         article_id=article_id,
         vector=vector,
@@ -116,6 +126,8 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
         era=date.fromordinal(day).year if day is not None else stated_year(numbers),
         source=source,
         short=len(words) < 30,
+        body_names=Counter("@" + n.lower() for n in _NAME.findall(body)
+                           if len(n) > 1 and n.lower() not in _STOP),
     )
 
 
@@ -195,6 +207,8 @@ class GroupProfile:
     titles: int = 0  # members with a title
     names: Counter = field(default_factory=Counter)
     numbers: Counter = field(default_factory=Counter)
+    body_names: Counter = field(default_factory=Counter)  # the members' ``body_names`` summed ("@name")
+    body_name_norm: float = 0.0  # their TF-IDF norm, with the IDF of the last update (part of the state)
     weekdays: Counter = field(default_factory=Counter)
     when_weekdays: Counter = field(default_factory=Counter)  # the members' happening weekdays
     when_first: int | None = None  # the members' happening days (stated in the text), first and last
@@ -209,6 +223,7 @@ class GroupProfile:
     centroid: np.ndarray | None = None
     _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
     _core: tuple | None = None  # ``core_names()``, rebuilt after a change
+    _core_numbers: tuple | None = None  # ``core_numbers()``, rebuilt after a change
 
     def __post_init__(self) -> None:
         if self.centroid is None:
@@ -228,6 +243,13 @@ class GroupProfile:
             self._core = tuple((n, "@" + n) for n, c in self.names.items() if 2 * c >= self.size)
         return self._core
 
+    def core_numbers(self) -> tuple[str, ...]:
+        """The numbers at least half the members state (``core_numbers_missed``), kept until the
+        group changes."""
+        if self._core_numbers is None:
+            self._core_numbers = tuple(n for n, c in self.numbers.items() if 2 * c >= self.size)
+        return self._core_numbers
+
     def _update_centroid(self) -> None:
         norm = float(np.linalg.norm(self.vector_sum))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
@@ -236,7 +258,7 @@ class GroupProfile:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
-        self._members = self._core = None
+        self._members = self._core = self._core_numbers = None
         _add_counts(self.terms, art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
             self.terms = _top(self.terms, MAX_PROFILE_TERMS)
@@ -251,6 +273,11 @@ class GroupProfile:
         self.numbers.update(art.numbers)
         if len(self.numbers) > MAX_PROFILE_TERMS:
             self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
+        if art.body_names:
+            self.body_names.update(art.body_names)
+            if len(self.body_names) > MAX_BODY_NAMES:
+                self.body_names = _top(self.body_names, MAX_BODY_NAMES)
+            self.body_name_norm = stats.norm(self.body_names)
         self.weekdays.update(art.weekdays)
         if art.when_weekday:
             self.when_weekdays[art.when_weekday] += 1
@@ -322,6 +349,11 @@ class TermStats:
         log_df = self._log_df.get(token)
         return self._top - (self._remember_log_df(token) if log_df is None else log_df)
 
+    def weighted(self, counts: Counter) -> list[float]:
+        """count x IDF of each token."""
+        idf = self.idf
+        return [count * idf(token) for token, count in counts.items()]
+
     def norm(self, counts: Counter) -> float:
         """The TF-IDF norm of ``counts`` (the hot loop of profile updates, kept tight; ``fsum``:
         exact, so the order of the terms, in memory or read back, cannot matter)."""
@@ -353,11 +385,11 @@ EVENT_FEATURES = (
 )
 # Signals a model may use (``train_grouping.py --with``), computed only when one does: they cost
 # time per candidate (docs/grouping.md, docs/benchmarks.md).
-CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed")
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos")
 
 
 # what tells one happening from another of its story: its own actors, its own numbers
-EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed")
+EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
 
 
 def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
@@ -544,7 +576,30 @@ def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats
         out["names_novel"] = headline_names_novel(art, group)
     if only is None or "numbers_missed" in only:
         out["numbers_missed"] = core_numbers_missed(art, group)
+    if only is None or "names_body_cos" in only:
+        out["names_body_cos"] = body_names_cosine(art, group, stats)
     return out
+
+
+def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
+    """The article's body names with count x IDF, and their norm (once per article)."""
+    if art.body_weights is None:
+        weights = dict(zip(art.body_names, stats.weighted(art.body_names)))
+        art.body_weights = (weights, math.sqrt(math.fsum(w * w for w in weights.values())))
+    return art.body_weights
+
+
+def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> float:
+    """TF-IDF cosine of the names the article's body repeats and those the group's bodies repeat:
+    a report of Klitschko against Rahman names Rahman as often as Klitschko, one of the fight
+    against Thompson names Thompson; the lead's name sets share Klitschko, the title, the belts.
+    0 for a headline alone (title case makes every word a name)."""
+    if art.short or not group.body_name_norm or not art.body_names:
+        return 0.0
+    weights, norm = body_name_weights(art, stats)
+    names, idf = group.body_names, stats.idf
+    dot = math.fsum(w * names[n] * idf(n) for n, w in weights.items() if n in names)
+    return dot / (norm * group.body_name_norm) if dot and norm else 0.0
 
 
 def headline_names_novel(art: ArticleProfile, group: GroupProfile) -> float:
@@ -565,7 +620,7 @@ def core_numbers_missed(art: ArticleProfile, group: GroupProfile) -> float:
     in magnitude (5.6, 6.1), two fights in the round, two crashes in the toll."""
     if art.short or not art.numbers or group.size < 2:
         return 0.0
-    core = [n for n, c in group.numbers.items() if 2 * c >= group.size]
+    core = group.core_numbers()
     if not core:
         return 0.0
     numbers = frozenset(art.numbers)
