@@ -86,7 +86,7 @@ def replay(dataset, embedder: str):
             events.put(group, seq)
         if gold_story is not None:
             group = stories.groups.get(gold_story) or GroupProfile.empty(gold_story, dim)
-            group.add(prof, stats)
+            group.add(prof, stats, body_names=False)
             stories.put(group, seq)
         stats.add(prof)
         near.put(art.id, vec, gold_event or "none:" + art.id, gold_story or "none:" + art.id, prof.day, seq)

@@ -232,8 +232,9 @@ class OnlineGrouper:
         self.conn = conn
         self.embedder = get_embedder(embedder)
         self.models = models or load_models()
-        used = set(self.models.event.features) | set(self.models.story.features)
-        self.candidate_signals = frozenset(used & set(CANDIDATE_FEATURES))  # computed only if a model uses them
+        # computed only if the level's model uses them: they cost time per candidate
+        self.candidate_signals = {level: frozenset(set(getattr(self.models, level).features) & set(CANDIDATE_FEATURES))
+                                  for level in ("event", "story")}
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
@@ -391,7 +392,7 @@ class OnlineGrouper:
         if rejected:
             explanation["nearest_rejected"] = _explain(rejected, model, rule=True)
         event.add(art, self.stats)
-        story.add(art, self.stats)
+        story.add(art, self.stats, body_names=False)
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
         self.stats.add(art)
@@ -405,7 +406,8 @@ class OnlineGrouper:
                near: dict[str, Neighbours]):
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
         rows = pairs_features(art, [index.groups[g] for g in gids], self.stats,
-                              [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals)
+                              [near.get(g, NO_NEIGHBOURS) for g in gids],
+                              self.candidate_signals["event" if index is self.events else "story"])
         if self.recorder:
             for gid, feats in zip(gids, rows):
                 self.recorder("event" if index is self.events else "story", art, gid, feats)

@@ -254,7 +254,9 @@ class GroupProfile:
         norm = float(np.linalg.norm(self.vector_sum))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
 
-    def add(self, art: ArticleProfile, stats: TermStats) -> None:
+    def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True) -> None:
+        """Count the article in. ``body_names=False`` for stories: only the event model compares
+        the names bodies repeat (``names_body_cos``), and each update costs a norm."""
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
@@ -273,8 +275,8 @@ class GroupProfile:
         self.numbers.update(art.numbers)
         if len(self.numbers) > MAX_PROFILE_TERMS:
             self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
-        if art.body_names:
-            self.body_names.update(art.body_names)
+        if body_names and art.body_names:
+            _add_counts(self.body_names, art.body_names)
             if len(self.body_names) > MAX_BODY_NAMES:
                 self.body_names = _top(self.body_names, MAX_BODY_NAMES)
             self.body_name_norm = stats.norm(self.body_names)
