@@ -170,3 +170,19 @@ def test_cookies_in_article_text_are_not_a_banner():
 
     assert boilerplate_reason("About 100 people were at work at the plant, which makes Nabisco cookies and crackers.") is None
     assert boilerplate_reason("Manage consent preferences") == "cookie banner"
+
+
+@pytest.mark.parametrize("line", [
+    "The talks in Baku, held on Monday, were about the Lachin corridor.",
+    "O'Brien's 2nd-hand e-mail: state_of_play -- the end.",
+    "WHO SAID IT: Blinken, to Aliyev (23 Jan 2023)",
+    "Über die Grenze: ça va, señor?",  # not ASCII: the Unicode word pattern
+    "1234 5678 ___",
+    "",
+])
+def test_english_word_share_reads_the_same_words_in_ascii_and_unicode_lines(line):
+    from storyline.clean.language import LETTER_RUN, _ENGLISH_FUNCTION_WORDS, english_word_share
+
+    words = LETTER_RUN.findall(line.lower())
+    expected = sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+    assert english_word_share(line) == expected

