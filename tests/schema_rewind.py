@@ -24,6 +24,8 @@ _UNDO = {  # schema version -> the script that takes a database at it back to th
         "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN "
         "INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text); "
         "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;",
+    11: "INSERT OR IGNORE INTO minhash_band_index SELECT band_key, article_rowid FROM minhash_band_recent;"
+        "DROP TABLE minhash_band_recent;",
 }
 assert max(_UNDO) == SCHEMA_VERSION, "a new migration needs its undo script here"
 

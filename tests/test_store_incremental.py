@@ -213,7 +213,9 @@ def test_an_id_reused_in_a_later_batch_names_the_first_origin(tmp_path, db_path)
 
 
 def _band_rows(conn) -> list[tuple]:
-    return sorted(tuple(r) for r in conn.execute("SELECT band_key, article_rowid FROM minhash_band_index"))
+    return sorted(tuple(r) for r in conn.execute(
+        "SELECT band_key, article_rowid FROM minhash_band_index UNION ALL "
+        "SELECT band_key, article_rowid FROM minhash_band_recent"))
 
 
 def test_an_updated_article_leaves_no_stale_bands(tmp_path, db_path):
@@ -290,3 +292,29 @@ def test_nested_transactions_keep_or_drop_their_steps_and_report_the_real_error(
         conn.execute("INSERT INTO t VALUES (4)")
     assert [r[0] for r in conn.execute("SELECT k FROM t ORDER BY k")] == [1, 3, 4]
     store.close()
+
+
+def test_band_rows_in_either_tier_find_copies_and_an_update_drops_them_from_both(tmp_path, db_path, monkeypatch):
+    """New band rows go to a small table, merged into the big index when it fills up
+    (``store.band_index``): copies are found in either tier, and an update leaves no stale row."""
+    from storyline.store import band_index
+
+    monkeypatch.setattr(band_index, "RECENT_ROWS", 40)  # two originals (64 rows) fill it
+    tiers = lambda conn: [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
+                          for t in ("minhash_band_index", "minhash_band_recent")]
+    body, other_body = english_body(42, sentences=6), english_body(7, sentences=6)
+    near = lambda text, i: {"id": f"near-{i}", "text": "\n".join(text.split("\n")[:5] + ["Read more every day."])}  # noqa: E731
+    write_jsonl(tmp_path / "run1.jsonl", [{"id": "orig", "text": body}, {"id": "other", "text": other_body}])
+    new_body = english_body(99, sentences=6)
+    write_jsonl(tmp_path / "run2.jsonl", [near(body, 1), {"id": "other", "text": new_body}])
+    write_jsonl(tmp_path / "run3.jsonl", [near(new_body, 2), near(other_body, 3)])
+    with storyline.open(db_path) as db:
+        conn = db.store.conn
+        db.ingest([tmp_path / "run1.jsonl"], workers=1)
+        assert tiers(conn) == [64, 0]  # merged at the end of the batch
+        assert db.ingest([tmp_path / "run2.jsonl"], workers=1).updated == 1
+        assert db.article("near-1").duplicate_of == "orig"  # found in the big index
+        assert tiers(conn) == [32, 32]  # the update's old rows left the big index, its new ones wait
+        assert db.ingest([tmp_path / "run3.jsonl"], workers=1).near_duplicates == 1
+        assert db.article("near-2").duplicate_of == "other"  # found in the small table
+        assert db.article("near-3").duplicate_of is None  # the old text of "other" is gone

@@ -70,7 +70,8 @@ def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path):
     runs = conn.execute("SELECT finished_at IS NOT NULL, articles_added FROM runs ORDER BY run_id").fetchall()
     assert runs == [(0, 0), (1, ARTICLES - stored_at_kill)]  # the killed run is visible as unfinished
     orphans = conn.execute(
-        "SELECT count(*) FROM minhash_band_index WHERE article_rowid NOT IN (SELECT rowid FROM articles)"
+        "SELECT count(*) FROM (SELECT article_rowid FROM minhash_band_index UNION ALL "
+        "SELECT article_rowid FROM minhash_band_recent) WHERE article_rowid NOT IN (SELECT rowid FROM articles)"
     ).fetchone()[0]
     assert orphans == 0
     # a batch is stored, annotated and grouped together or not at all: the rerun skips what is

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from storyline.model import Article, Rejection
+from storyline.store import band_index
 from storyline.store.schema import BAND_INDEX_MIGRATION, ENTITY_WORDS_MIGRATION, MIGRATIONS, SCHEMA_VERSION
 
 
@@ -228,20 +229,10 @@ class Store:
         return {h: article_id for h, (_, article_id) in out.items()}
 
     def band_members(self, band_keys: Iterable[int], *, exclude: set[str] = frozenset()) -> dict[int, list[tuple[int, str]]]:
-        """Stored articles in each MinHash band, as ``(rowid, article_id)`` (only originals have bands).
-
-        The band index is the outer loop (CROSS JOIN): SQLite would otherwise walk every original
-        article and probe its bands, which grows with the corpus.
-        """
+        """Stored articles in each MinHash band, as ``(rowid, article_id)`` (only originals have bands)."""
         out: dict[int, list[tuple[int, str]]] = {}
         for chunk in _chunks(sorted(set(band_keys)), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(
-                f"SELECT b.band_key, a.article_id, b.article_rowid FROM minhash_band_index b "
-                f"CROSS JOIN articles a ON a.rowid = b.article_rowid "
-                f"WHERE b.band_key IN ({marks}) AND a.duplicate_of IS NULL",
-                chunk,
-            ):
+            for row in band_index.band_rows(self.conn, chunk):
                 if row[1] not in exclude:
                     out.setdefault(row[0], []).append((row[2], row[1]))
         return out
@@ -273,6 +264,7 @@ class Store:
                 [(run_id, r.origin, r.reason) for r in rejections],
             )
             unindexed: list[int] = []  # new rows, for the full-text index
+            banded: list[tuple[int, int]] = []  # new band rows, indexed together (in key order)
             for art in articles:
                 values = (
                     art.title,
@@ -297,6 +289,8 @@ class Store:
                     rowid = stored[0]
                     if rowid in unindexed:  # inserted earlier in this batch: its update trigger needs it indexed
                         self._index_text(unindexed)
+                    band_index.add_bands(self.conn, banded)  # the drop below must see them
+                    banded.clear()
                     self.conn.execute(
                         "UPDATE articles SET title=?, text=?, url=?, source=?, published=?, lang=?, author=?, "
                         "summary_only=?, content_hash=?, duplicate_of=?, duplicate_kind=?, origin=?, "
@@ -316,11 +310,10 @@ class Store:
                     self.conn.execute(
                         "INSERT INTO minhash_signatures (article_id, signature) VALUES (?, ?)", (art.id, signature)
                     )
-                    self.conn.executemany(
-                        "INSERT OR IGNORE INTO minhash_band_index (band_key, article_rowid) VALUES (?, ?)",
-                        [(band, rowid) for band in bands],
-                    )
+                    banded += [(band, rowid) for band in bands]
             self._index_text(unindexed)
+            band_index.add_bands(self.conn, banded)
+            band_index.merge_when_full(self.conn)
             if source_lines:
                 self.conn.executemany(
                     "INSERT INTO source_lines (source, line_hash, articles) VALUES (?, ?, ?) "
@@ -343,10 +336,7 @@ class Store:
         row = self.conn.execute("SELECT signature FROM minhash_signatures WHERE article_id = ?", (article_id,)).fetchone()
         if row is None:
             return
-        self.conn.executemany(
-            "DELETE FROM minhash_band_index WHERE band_key = ? AND article_rowid = ?",
-            [(key, rowid) for key in Signature.from_bytes(row[0]).bands()],
-        )
+        band_index.drop_bands(self.conn, [(key, rowid) for key in Signature.from_bytes(row[0]).bands()])
         self.conn.execute("DELETE FROM minhash_signatures WHERE article_id = ?", (article_id,))
 
     # -- outlet line statistics --------------------------------------------------------------
