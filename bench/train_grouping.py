@@ -161,20 +161,30 @@ def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...]) ->
 
 
 def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
-              trees: int = 150, min_leaf: int = 1) -> TreeModel:
-    """Gradient-boosted trees on the raw signals; every part (dataset) weighs the same."""
+              trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
+              bags: int = 1) -> TreeModel:
+    """Gradient-boosted trees on the raw signals; every part (dataset) weighs the same.
+
+    ``bags`` > 1 averages that many boosted models, each fitted with its own seed on a random
+    ``subsample`` of the pairs per tree (stochastic boosting): the average of several such models
+    depends less on the few pairs that decide one model's early splits. They ship as one model
+    (all trees, each leaf value divided by ``bags``), so applying it costs ``bags`` x ``trees``.
+    """
     X, y, w = _stack(parts, features)
     for label in (0, 1):  # balanced classes, as the linear model's class_weight="balanced"
         w[y == label] *= w.sum() / (2 * w[y == label].sum())
-    clf = GradientBoostingClassifier(max_depth=depth, n_estimators=trees, learning_rate=0.1, random_state=0,
-                                     min_samples_leaf=min_leaf)
-    clf.fit(X, y, sample_weight=w)
+    fitted = []
+    for seed in range(bags):
+        clf = GradientBoostingClassifier(max_depth=depth, n_estimators=trees, learning_rate=learning_rate,
+                                         random_state=seed, min_samples_leaf=min_leaf, subsample=subsample)
+        clf.fit(X, y, sample_weight=w)
+        fitted.append(clf)
     feature, split, left, right, value, roots = [], [], [], [], [], []
-    for est in clf.estimators_[:, 0]:
+    for est in (e for clf in fitted for e in clf.estimators_[:, 0]):
         t = est.tree_
         offset = len(feature)
         roots.append(offset)
-        vals = t.value[:, 0, 0].astype(float) * clf.learning_rate
+        vals = t.value[:, 0, 0].astype(float) * learning_rate / bags
         weight = t.weighted_n_node_samples
         for i in reversed(range(t.node_count)):  # children come after their parent
             lc, rc = t.children_left[i], t.children_right[i]
@@ -187,13 +197,14 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
             left.append(-1 if leaf else offset + int(t.children_left[i]))
             right.append(-1 if leaf else offset + int(t.children_right[i]))
             value.append(round(float(vals[i]), 9))
-    base = float(clf._raw_predict_init(X[:1])[0, 0])
+    base = float(np.mean([clf._raw_predict_init(X[:1])[0, 0] for clf in fitted]))
     model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
                        "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
                        "right": right, "value": value})
     check = X[:: max(1, len(X) // 500)]
     ours = model.probabilities([dict(zip(features, r)) for r in check])
-    assert np.allclose(ours, clf.predict_proba(check)[:, 1], atol=1e-6), "exported trees disagree with scikit-learn"
+    raw = np.mean([clf.decision_function(check) for clf in fitted], axis=0)
+    assert np.allclose(ours, 1.0 / (1.0 + np.exp(-raw)), atol=1e-6), "exported trees disagree with scikit-learn"
     return model
 
 
@@ -325,6 +336,9 @@ def main() -> int:
     parser.add_argument("--depth", type=int, default=3, help="trees: depth of each tree")
     parser.add_argument("--trees", type=int, default=150, help="trees: how many")
     parser.add_argument("--min-leaf", type=int, default=10, help="trees: fewest training pairs in a leaf")
+    parser.add_argument("--learning-rate", type=float, default=0.1, help="trees: shrinkage of each tree")
+    parser.add_argument("--subsample", type=float, default=1.0, help="trees: share of the pairs each tree is fitted on")
+    parser.add_argument("--bags", type=int, default=1, help="trees: boosted models averaged (seeds 0..bags-1)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
     parser.add_argument("--undated", type=float, default=0.25,
                         help="also train on a copy of each set with this share of publication dates removed")
@@ -345,7 +359,8 @@ def main() -> int:
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
-    options = {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf}
+    options = {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf,
+               "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags}
     datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
     if args.cv:
         return cross_validate(datasets, args, options)
