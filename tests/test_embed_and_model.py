@@ -93,3 +93,8 @@ def test_trees_reach_the_leaves_a_plain_walk_reaches():
         for row, (f, s) in enumerate(zip(model.feature[inner][:100], model.split[inner][:100])):
             X[row, f] = s  # exactly on a split
         assert model._leaves(X).tolist() == [_walk(model, x) for x in X]
+        # probabilities read the leaves' outputs from the pattern table: the same as the walk's
+        rows = [dict(zip(model.features, x)) for x in X.tolist()]
+        raw = model.base + model.value[np.array([_walk(model, x) for x in X])].sum(axis=1)
+        expected = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(raw, -50.0), 50.0)))
+        assert model.probabilities(rows).tolist() == expected.tolist()

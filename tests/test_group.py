@@ -436,3 +436,23 @@ def test_stories_count_outlets_and_say_when_articles_name_none():
     assert "2 outlets\n" in format_stories([story("a.example", "b.example")]) + "\n"
     assert "1 outlet (+2 articles without one)" in format_stories([story("a.example", None, None)])
     assert "outlets not given" in format_stories([story(None)])
+
+
+def test_stop_words_are_scikit_learns():
+    """The packaged stop words are scikit-learn's list, word for word (``bench/write_stop_words.py``)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from storyline.group.signals import STOP_WORDS_PATH, _STOP
+
+    assert frozenset(STOP_WORDS_PATH.read_text().split()) == ENGLISH_STOP_WORDS
+    assert ENGLISH_STOP_WORDS <= _STOP
+
+
+def test_importing_storyline_does_not_load_scikit_learn():
+    """Every process (CLI, workers) imports the grouping signals: scikit-learn and SciPy cost ~2 s there."""
+    import subprocess
+    import sys
+
+    code = "import sys, storyline.cli; print(sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+_BYTES_TO_BITS = np.uint64(0x0102040810204080)  # sum of 2^(56 - 7k): byte k of a word lands on bit 56 + k
 PATTERN_DEPTH = 3  # trees up to this deep are applied through a table of 2^(2^depth - 1) test patterns per tree
 
 
@@ -131,16 +133,22 @@ class TreeModel:
             for _ in range(self.depth):  # bit k set: slot k's test passed, go left
                 k = np.where(patterns >> k & 1, 2 * k + 1, 2 * k + 2)
             self._pattern_leaf = final[:, k - slots].ravel()  # trees x patterns
-            self._slot_bit = (1 << np.arange(width, dtype=np.int64)) * (slots > 0)
+            self._pattern_value = self.value[self._pattern_leaf]  # ... and that leaf's output
             self._first_pattern = np.arange(trees) * 2 ** slots
+            # each tree's tests padded to 8 (a padding test never passes): one byte per test, eight
+            # bytes per tree, read as one 64-bit word and packed into the pattern by a multiply
+            byte_feature = np.zeros((trees, 8), dtype=np.int64)
+            byte_split = np.full((trees, 8), -np.inf)
+            byte_feature[:, :slots] = feature[:, :slots]
+            byte_split[:, :slots] = split[:, :slots]
+            self._byte_feature, self._byte_split = byte_feature.ravel(), byte_split.ravel()
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         """The leaf node each row reaches in each tree."""
+        if self._pattern_leaf is not None:
+            return self._pattern_leaf[self._patterns(X)]  # flat: one gather
         trees, slots = len(self.roots), 2 ** self.depth - 1
         passed = X[:, self._slot_feature] <= self._slot_split  # rows x (trees x slots)
-        if self._pattern_leaf is not None:
-            pattern = passed.reshape(X.shape[0], trees, -1).astype(np.int64) @ self._slot_bit
-            return self._pattern_leaf[self._first_pattern + pattern]  # flat: one gather
         first = np.arange(trees) * slots
         slot = np.zeros((X.shape[0], trees), dtype=np.int64)
         rows = np.arange(X.shape[0])[:, None]
@@ -148,11 +156,25 @@ class TreeModel:
             slot = 2 * slot + 2 - passed[rows, first + slot]  # a passed test goes left: 2k+1
         return self._final_leaf[np.arange(trees) * (slots + 1) + slot - slots]
 
+    def _patterns(self, X: np.ndarray) -> np.ndarray:
+        """Each row's test pattern in each tree (bit k: slot k's test passed, go left), as its
+        position in the pattern tables."""
+        passed = X.take(self._byte_feature, axis=1) <= self._byte_split  # rows x (trees x 8), a byte each
+        if sys.byteorder == "little":  # byte k of each word to bit k: the multiply's partial products never collide
+            pattern = (passed.view(np.uint64) * _BYTES_TO_BITS) >> np.uint64(56)
+        else:
+            pattern = passed.reshape(X.shape[0], len(self.roots), 8).astype(np.int64) @ (1 << np.arange(8))
+        return self._first_pattern + pattern.astype(np.int64)
+
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
         X = np.array(list(map(self._row_values, rows)), dtype=np.float64)
-        raw = self.base + self.value[self._leaves(X)].sum(axis=1)
+        if self._pattern_leaf is not None:  # the leaves' outputs straight from the pattern table
+            outputs = self._pattern_value[self._patterns(X)]
+        else:
+            outputs = self.value[self._leaves(X)]
+        raw = self.base + outputs.sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(raw, -50.0), 50.0)))  # ufuncs: np.clip's wrapper costs more
 
     def probability(self, values: dict[str, float]) -> float:

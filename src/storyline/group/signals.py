@@ -22,7 +22,6 @@ from operator import add
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.annotate.times import WEEKDAYS, find_times
 
@@ -37,7 +36,11 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 FIRST_YEAR, LAST_YEAR = 1950, 2039  # four-digit numbers read as years
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {
+STOP_WORDS_PATH = Path(__file__).resolve().parent / "stop_words.txt"
+# scikit-learn's ENGLISH_STOP_WORDS (BSD licence), written out by ``bench/write_stop_words.py``:
+# importing scikit-learn for them loaded SciPy and pandas too (~2 s and ~100 MB in every process);
+# ``tests/test_group.py`` keeps the file equal to scikit-learn's list
+_STOP = frozenset(STOP_WORDS_PATH.read_text().split()) | {
     "said", "says", "say", "new", "news", "year", "years", "today", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "reuters",
