@@ -95,6 +95,32 @@ def test_a_profile_made_by_a_worker_equals_one_made_by_the_grouper():
             (there.terms, there.names, there.numbers, there.when_day, there.when_weekday)
 
 
+def test_what_a_worker_derives_comes_back_through_pickle_unchanged():
+    """Profiles and MinHash signatures travel from the workers as plain values (their own
+    ``__getstate__`` / ``__reduce__``): every field, its type and its order must survive."""
+    import dataclasses
+    import pickle
+
+    from tests.conftest import SEED_000, SEED_003
+
+    for path in (SEED_000, SEED_003):
+        prepared = clean_and_prepare(Article(id=path.stem, raw_text=path.read_text(), published="2023-01-24"))
+        profile, signature = prepared.derived["profile"], prepared.derived["minhash"]
+        back = pickle.loads(pickle.dumps(prepared))
+        again, sig_again = back.derived["profile"], back.derived["minhash"]
+        for f in dataclasses.fields(profile):
+            a, b = getattr(profile, f.name), getattr(again, f.name)
+            assert type(a) is type(b), f.name
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b) and b.flags.writeable
+            else:
+                assert a == b, f.name
+                if isinstance(a, dict):  # in the same order (sums over them keep it)
+                    assert list(a.items()) == list(b.items()), f.name
+        assert np.array_equal(signature.values, sig_again.values) and sig_again.values.dtype == np.uint64
+        assert sig_again._bands == signature.bands()
+
+
 def test_a_profile_is_made_again_when_the_outlet_boilerplate_changes_the_text(tmp_path):
     """Lines an outlet repeats go after cleaning, in the driver: what the worker derived from the
     longer text (hash, MinHash, grouping profile) must be dropped, so it is made again."""

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from itertools import repeat
@@ -86,6 +86,20 @@ class ArticleProfile:
     name_weight: float = 0.0
     body_weights: tuple | None = None  # ``body_name_weights``, made when a model asks (``prepare`` resets it)
 
+    def __getstate__(self) -> tuple:
+        """Plain values in field order: a worker sends every profile to the driver, and unpickling
+        a Counter or an array through their own reducers cost the driver ~0.05 ms per article."""
+        state = self.__dict__
+        return tuple(_plain(name, state[name]) for name in _PROFILE_FIELDS)
+
+    def __setstate__(self, state: tuple) -> None:
+        values = dict(zip(_PROFILE_FIELDS, state))
+        for name in _PROFILE_COUNTERS:
+            values[name] = _counter(values[name])
+        dtype, data = values["vector"]
+        values["vector"] = np.frombuffer(data, dtype=dtype).copy()
+        self.__dict__.update(values)
+
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
         self.body_weights = None
@@ -96,6 +110,23 @@ class ArticleProfile:
         self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
         self.name_weight = sum(self.name_idf[n] for n in self.names)
         self.title_norm = stats.norm(self.title_terms)
+
+
+_PROFILE_FIELDS = tuple(f.name for f in fields(ArticleProfile))
+_PROFILE_COUNTERS = ("terms", "title_terms", "body_names")
+
+
+def _plain(name: str, value):
+    if name == "vector":
+        return value.dtype.str, value.tobytes()
+    return dict(value) if name in _PROFILE_COUNTERS else value
+
+
+def _counter(counts: dict) -> Counter:
+    """A Counter of ``counts`` in their order, filled in C (``Counter(counts)`` loops in Python)."""
+    out = Counter()
+    dict.update(out, counts)
+    return out
 
 
 def profile_article(article_id: str, title: str | None, text: str, published: str | None,
