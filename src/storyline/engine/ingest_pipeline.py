@@ -227,7 +227,10 @@ class Deduplicator:
                 for other in batch_bands.get(band, []):
                     if other not in candidates:
                         candidates.append(other)
-            match, score = _best_match(sig, candidates, {**stored_sigs, **batch_sigs})
+            # the candidates' signatures only (a merged copy of both maps per article grew with the batch)
+            known = {c: batch_sigs[c] if c in batch_sigs else stored_sigs[c]
+                     for c in candidates if c in batch_sigs or c in stored_sigs}
+            match, score = _best_match(sig, candidates, known)
             if match:
                 art.duplicate_of, art.duplicate_kind = match, "near"
                 art.meta["near_duplicate_similarity"] = round(score, 3)

@@ -14,11 +14,12 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from itertools import repeat
-from operator import add
+from operator import add, mul
 from pathlib import Path
 
 import numpy as np
@@ -103,12 +104,12 @@ class ArticleProfile:
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
         self.body_weights = None
-        idf = stats.idf
-        self.term_idf = {t: idf(t) for t in self.terms}
-        self.name_idf = {n: idf("@" + n) for n in self.names}
-        self.weights = {t: c * self.term_idf[t] for t, c in self.terms.items()}
-        self.norm = math.sqrt(sum(w * w for w in self.weights.values()))
-        self.name_weight = sum(self.name_idf[n] for n in self.names)
+        self.term_idf = dict(zip(self.terms, stats.idfs(self.terms)))
+        self.name_idf = dict(zip(self.names, stats.idfs(["@" + n for n in self.names])))
+        self.weights = dict(zip(self.terms, map(mul, self.terms.values(), self.term_idf.values())))
+        weights = self.weights.values()
+        self.norm = math.sqrt(sum(map(mul, weights, weights)))
+        self.name_weight = sum(self.name_idf.values())
         self.title_norm = stats.norm(self.title_terms)
 
 
@@ -385,20 +386,21 @@ class TermStats:
         log_df = self._log_df.get(token)
         return self._top - (self._remember_log_df(token) if log_df is None else log_df)
 
+    def idfs(self, tokens: Iterable[str]) -> list[float]:
+        """``idf`` of each token, in their order (one loop, no call per token: the hot loop of
+        profile updates)."""
+        log_df, top, remember = self._log_df, self._top, self._remember_log_df
+        return [top - (log_df[t] if t in log_df else remember(t)) for t in tokens]
+
     def weighted(self, counts: Counter) -> list[float]:
         """count x IDF of each token."""
-        idf = self.idf
-        return [count * idf(token) for token, count in counts.items()]
+        return list(map(mul, counts.values(), self.idfs(counts)))
 
     def norm(self, counts: Counter) -> float:
-        """The TF-IDF norm of ``counts`` (the hot loop of profile updates, kept tight; ``fsum``:
-        exact, so the order of the terms, in memory or read back, cannot matter)."""
-        log_df, top, squares = self._log_df, self._top, []
-        for token, count in counts.items():
-            value = log_df.get(token)
-            weight = count * (top - (self._remember_log_df(token) if value is None else value))
-            squares.append(weight * weight)
-        return math.sqrt(math.fsum(squares))
+        """The TF-IDF norm of ``counts`` (``fsum``: exact, so the order of the terms, in memory or
+        read back, cannot matter)."""
+        weights = self.weighted(counts)
+        return math.sqrt(math.fsum(map(mul, weights, weights)))
 
     def _remember_log_df(self, token: str) -> float:
         value = self._log_df[token] = math.log(self.df.get(token, 0) + self.background_df.get(token, 0) + 1)
@@ -588,8 +590,8 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     core = group.core_names() if not art.short else ()
     if not core:
         return 0.0
-    idf, names = stats.idf, art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
-    weights = [idf(key) for _, key in core]
+    names = art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
+    weights = stats.idfs([key for _, key in core])
     # fsum: exact, so the order of the group's names (in memory, or read back from the store) cannot matter
     core_weight = math.fsum(weights)
     missed = math.fsum([w for (n, _), w in zip(core, weights) if n not in names])
