@@ -51,6 +51,32 @@ def test_one_or_two_workers_store_the_same(tmp_path):
     assert stored[0] == stored[1]
 
 
+def test_the_batch_size_changes_nothing_stored(tmp_path):
+    """Dedup (exact and near copies, within a batch or against the store), outlet boilerplate and
+    grouping give the same result whatever the batch size: ``BATCH_SIZE`` is a speed setting."""
+    import sqlite3
+
+    records = jsonl_records(90)
+    records += [{**r, "id": r["id"] + "-copy"} for r in records[:8]]  # exact copies
+    records += [{**r, "id": r["id"] + "-near", "text": r["text"] + " Updated."} for r in records[20:26]]
+    source = write_jsonl(tmp_path / "r.jsonl", records)
+    stored = []
+    for size in (7, 1024):
+        path = tmp_path / f"b{size}.db"
+        with storyline.open(path) as db:
+            db.ingest([source], workers=1, batch_size=size)
+        conn = sqlite3.connect(path)
+        stored.append((
+            conn.execute("SELECT article_id, text, duplicate_of, duplicate_kind, cleaning FROM articles ORDER BY 1").fetchall(),
+            conn.execute("SELECT article_id, event_id, story_id, probability, explanation FROM article_groups ORDER BY 1").fetchall(),
+        ))
+        conn.close()
+    assert stored[0] == stored[1]
+    articles, groups = stored[0]
+    assert sum(1 for a in articles if a[3] == "exact") == 8 and sum(1 for a in articles if a[3] == "near") == 6
+    assert len(groups) == len(records)
+
+
 def test_submit_returns_what_map_returns_and_lets_the_caller_work_meanwhile():
     items = list(range(MIN_PARALLEL_BATCH * 2))
     with LocalExecutor(2) as pool:

@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", help="files, folders (read recursively) or - for standard input")
     run.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     run.add_argument("--workers", type=int, default=None, help="processes for per-article steps (default: cores)")
-    run.add_argument("--batch-size", type=int, default=None, help="articles per transaction (default 256)")
+    run.add_argument("--batch-size", type=int, default=None, help="articles per transaction (default 1024)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.add_argument("--skip", action="append", default=[], choices=SKIPPABLE_STEPS,
                      help="leave a step out (repeatable): annotate, group")
