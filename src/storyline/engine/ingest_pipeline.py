@@ -21,7 +21,6 @@ from storyline.clean import clean_article, line_hash, normalize_line
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.engine.gc_pacing import collections_paced_for_a_run
-from storyline.engine.gc_pacing import collections_paced_for_a_run
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, normalized_words
 from storyline.group.events import OnlineGrouper, prepare_profile
 from storyline.group.pipeline import group_batch
