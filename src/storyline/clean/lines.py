@@ -51,6 +51,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 _ANY_ANCHORED = re.compile("|".join(f"(?:{pattern.pattern})" for reason, pattern in _PATTERNS if reason not in _NEEDS),
                            re.I)
 assert all(pattern.flags & re.I for _, pattern in _PATTERNS)
+_ANY_NEEDED = tuple(word for words in _NEEDS.values() for word in words)
 
 
 def boilerplate_reason(line: str) -> str | None:
@@ -59,8 +60,7 @@ def boilerplate_reason(line: str) -> str | None:
     if not stripped:
         return None
     folded = stripped.casefold()
-    if not _ANY_ANCHORED.match(stripped) and not any(
-            any(map(folded.__contains__, needs)) for needs in _NEEDS.values()):
+    if not _ANY_ANCHORED.match(stripped) and not any(map(folded.__contains__, _ANY_NEEDED)):
         return None  # no rule can match: the checks below would all fail
     for reason, pattern in _PATTERNS:
         if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
