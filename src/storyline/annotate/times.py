@@ -45,6 +45,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("duration", None),  # "for over a month now", "three years ago": found from the unit word (_unit_anchored)
     ("year", re.compile(rf"(?<![\d,.$€£-]){_YEAR}(?![\d,]|\.\d|-\d)")),
 ]
+assert PATTERNS[-1][0] == "year"  # find_times(years=False) leaves out the last pattern
 _UNIT_WORD = re.compile(r"\b(?:day|week|month|year|decade|hour)s?\b", re.I)
 _BEFORE_UNIT = re.compile(
     rf"(?:\b(?P<lead>for|over|during|in|within|the past|the last|past|last)\s+)?(?:{_QUAL}\s+)?\b{_NUM}(?:\s+|-)$", re.I
@@ -122,15 +123,18 @@ _QUALIFIER = {"more than": "lower", "over": "lower", "at least": "lower", "less 
               "around": "approximate", "roughly": "approximate"}
 
 
-def find_times(text: str, anchor: str | None, anchor_kind: str | None) -> list[TimeRef]:
-    """Every temporal expression in ``text``, resolved against ``anchor`` (ISO date) when one is given."""
+def find_times(text: str, anchor: str | None, anchor_kind: str | None, *, years: bool = True) -> list[TimeRef]:
+    """Every temporal expression in ``text``, resolved against ``anchor`` (ISO date) when one is given.
+
+    ``years=False`` leaves out bare years ("in 2009"): their pattern comes last, so the others find
+    the same (grouping wants only day-level dates, in every article it reads)."""
     anchor_day = date.fromisoformat(anchor) if anchor else None
     taken = [False] * (len(text) + 1)
     found: list[TimeRef] = []
     lowered = text.lower()
     windows: dict[str, list[tuple[int, int]]] = {}  # per trigger group, found when a pattern first needs it
-    for name, pattern in PATTERNS:
-        if name in _TRIGGERS and not any(word in lowered for word in _TRIGGERS[name]):
+    for name, pattern in PATTERNS if years else PATTERNS[:-1]:
+        if name in _TRIGGERS and not any(map(lowered.__contains__, _TRIGGERS[name])):
             continue  # a substring test is far cheaper than running the pattern
         if pattern is None:
             matches = _unit_anchored(text)

@@ -10,12 +10,11 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 
 from storyline.clean.classifier import line_classifier
-from storyline.clean.language import LETTER_RUN, english_word_share, line_language
+from storyline.clean.language import english_word_share, letter_words, line_language
 from storyline.clean.lines import boilerplate_reason, is_prose
 from storyline.clean.metadata import parse_byline, parse_dateline, reads_as_headline
 from storyline.model import Article
@@ -27,6 +26,7 @@ _NAV_WORDS = frozenset(
     "podcast weather sport sports opinion about contact us more all topics account subscribe watch listen "
     "newsletters newsletter today latest edition en ru de fr".split()
 )
+_NAV_BYTES = frozenset(word.encode() for word in _NAV_WORDS)
 
 
 @dataclass
@@ -51,11 +51,12 @@ def line_hash(line: str) -> str:
     return hashlib.blake2b(normalize_line(line).lower().encode(), digest_size=8).hexdigest()
 
 
-def _is_navigation(line: str) -> bool:
+def _is_navigation(line: str, words: list[bytes] | None = None) -> bool:
+    """Six words or fewer, mostly menu words. ``words``: ``letter_words(line.lower())`` if known."""
     if len(line) > 200:  # six words or fewer in 200+ characters: not a menu
         return False
-    words = [m.group() for m in islice(LETTER_RUN.finditer(line.lower()), 7)]  # a 7th word already says no
-    return bool(words) and len(words) <= 6 and sum(w in _NAV_WORDS for w in words) / len(words) >= 0.6
+    words = letter_words(line.lower()) if words is None else words
+    return bool(words) and len(words) <= 6 and sum(map(_NAV_BYTES.__contains__, words)) / len(words) >= 0.6
 
 
 def document_language(lines: list[str]) -> str | None:
@@ -97,6 +98,7 @@ def clean_text(
         blank_before = False
 
     texts = [line for line, _ in lines]
+    words = [letter_words(line.lower()) for line in texts]  # each line's words, for navigation and language
     lang = document_language(texts)
     result = Cleaned(title=title, text="", published=published, author=None, lang=lang)
     rules = [boilerplate_reason(line) for line in texts]
@@ -107,7 +109,7 @@ def clean_text(
         content = np.ones(len(texts))
     else:
         content = line_classifier().content_probability(texts, [r is not None for r in rules])
-    rules = [r or ("navigation" if _is_navigation(line) else None) for r, line in zip(rules, texts)]
+    rules = [r or ("navigation" if _is_navigation(line, w) else None) for r, line, w in zip(rules, texts, words)]
     first_body = _first_body(content >= threshold, rules)
     title_index = _title_index(texts, first_body) if title is None and find_title else None
     title_key = _key(title) if title else None
@@ -117,7 +119,7 @@ def clean_text(
         if rules[index]:
             result.dropped.append([line, rules[index]])
             continue
-        line_lang = line_language(line, expected=lang or "en")
+        line_lang = line_language(line, expected=lang or "en", words=words[index])
         if lang and line_lang and line_lang != lang:
             result.foreign.append([line, line_lang])
             continue

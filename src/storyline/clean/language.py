@@ -15,7 +15,6 @@ from collections import Counter
 from functools import lru_cache
 
 LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: letters only
-_ASCII_LOWER_RUN = re.compile(r"[a-z]+")  # the same words in lower-cased ASCII text, ~25% faster to find
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in and or for on at by with from is are was were be been has have had it its this "
     "that these those he she they we you his her their our not but as said says will would can could "
@@ -65,12 +64,39 @@ def _script_of(ch: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
-def english_word_share(line: str) -> float:
-    lowered = line.lower()
-    words = (_ASCII_LOWER_RUN if lowered.isascii() else LETTER_RUN).findall(lowered)
+# Bytes of UTF-8 text that can be part of a LETTER_RUN word: ASCII letters and every byte of a
+# multi-byte character (whether that character is a letter is decided on the few words holding one).
+_LETTER_BYTES = bytes(b if b >= 128 or chr(b).isalpha() else 32 for b in range(256))
+_ENGLISH_FUNCTION_BYTES = frozenset(word.encode() for word in _ENGLISH_FUNCTION_WORDS)
+
+
+def letter_words(lowered: str) -> list[bytes]:
+    """``LETTER_RUN.findall(lowered)``, each word in UTF-8, found without the regex (~4x faster on
+    a line): bytes that cannot be in a word become spaces, then one split; a word holding a
+    non-ASCII character is split by the regex again (it may hold a curly quote or a digit)."""
+    try:
+        data = lowered.encode()
+    except UnicodeEncodeError:  # a lone surrogate (not a letter): the regex's way
+        return [word.encode() for word in LETTER_RUN.findall(lowered)]
+    words = data.translate(_LETTER_BYTES).split()
+    if data.isascii():
+        return words
+    out: list[bytes] = []
+    for word in words:
+        if word.isascii():
+            out.append(word)
+        else:
+            out.extend(piece.encode() for piece in LETTER_RUN.findall(word.decode()))
+    return out
+
+
+def english_word_share(line: str, words: list[bytes] | None = None) -> float:
+    """The share of the line's words that are common English function words. ``words``:
+    ``letter_words(line.lower())`` when the caller has them."""
+    words = letter_words(line.lower()) if words is None else words
     if not words:
         return 0.0
-    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)
+    return sum(map(_ENGLISH_FUNCTION_BYTES.__contains__, words)) / len(words)
 
 
 @lru_cache(maxsize=1)
@@ -83,10 +109,11 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
-def line_language(line: str, *, expected: str = "en") -> str | None:
+def line_language(line: str, *, expected: str = "en", words: list[bytes] | None = None) -> str | None:
     """ISO 639-1 code of the line's language, or None when the line is too short to tell.
 
     Lines in the expected language's usual shape return ``expected`` without a model call.
+    ``words``: ``letter_words(line.lower())`` when the caller has them.
     """
     script = dominant_script(line)
     if script is None:
@@ -98,7 +125,7 @@ def line_language(line: str, *, expected: str = "en") -> str | None:
         return script.lower()
     if len(line) < MIN_CHARS_FOR_MODEL:
         return None
-    if expected == "en" and english_word_share(line) >= 0.12:
+    if expected == "en" and english_word_share(line, words) >= 0.12:
         return "en"
     language = _detector().detect_language_of(line[:MAX_CHARS_FOR_MODEL])
     if language is None:

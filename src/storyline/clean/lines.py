@@ -46,12 +46,22 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The rules that need no word, as one pattern: a line none of them matches (nearly every line of an
+# article) is told so by one regex call instead of a Python step per rule (a tenth of cleaning).
+_ANY_ANCHORED = re.compile("|".join(f"(?:{pattern.pattern})" for reason, pattern in _PATTERNS if reason not in _NEEDS),
+                           re.I)
+assert all(pattern.flags & re.I for _, pattern in _PATTERNS)
+_ANY_NEEDED = tuple(word for words in _NEEDS.values() for word in words)
+
+
 def boilerplate_reason(line: str) -> str | None:
     """The reason a line is page furniture rather than article text, or None."""
     stripped = line.strip()
     if not stripped:
         return None
     folded = stripped.casefold()
+    if not _ANY_ANCHORED.match(stripped) and not any(map(folded.__contains__, _ANY_NEEDED)):
+        return None  # no rule can match: the checks below would all fail
     for reason, pattern in _PATTERNS:
         if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
             continue

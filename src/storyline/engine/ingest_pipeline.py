@@ -21,7 +21,7 @@ from storyline.clean import clean_article, line_hash, normalize_line
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.engine.gc_pacing import collections_paced_for_a_run
-from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, normalized_words
+from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, word_bytes
 from storyline.group.events import OnlineGrouper, prepare_profile
 from storyline.group.pipeline import group_batch
 from storyline.model import Article, Rejection
@@ -125,7 +125,7 @@ def clean_and_prepare(article: Article) -> Article | Rejection:
 
 def derive_dedup_keys(article: Article) -> None:
     """The article's content hash and MinHash signature (None for short texts), in ``derived``."""
-    words = normalized_words(article.text)
+    words = word_bytes(article.text)
     article.derived["content_hash"] = content_hash(article.title, article.text, words)
     signature = article.derived["minhash"] = minhash(article.text, words)
     if signature is not None:

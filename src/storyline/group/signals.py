@@ -36,6 +36,7 @@ MAX_BODY_NAMES = 40  # body names a group profile keeps (the most often named)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+_WEEKDAY_NAME = re.compile(r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 FIRST_YEAR, LAST_YEAR = 1950, 2039  # four-digit numbers read as years
 STOP_WORDS_PATH = Path(__file__).resolve().parent / "stop_words.txt"
 # scikit-learn's ENGLISH_STOP_WORDS (BSD licence), written out by ``bench/write_stop_words.py``:
@@ -140,7 +141,8 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
     # the happening's specifics (counts, ages, scores, its weekday) often come just after the lead
     detail = (title or "") + "\n" + (text or "")[:DETAIL_CHARS]
     numbers = tuple(sorted({n.replace(",", "") for n in _NUMBER.findall(detail)}))
-    weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS}))
+    weekdays = tuple(sorted({w.lower() for w in _WORD.findall(detail) if w.lower() in WEEKDAYS})) \
+        if _WEEKDAY_NAME.search(detail) else ()  # no weekday's name, no weekday word: half the articles
     when_day, when_weekday = happening(lead, published)
     day = day_number(published)
     body = (text or "")[:BODY_CHARS]
@@ -161,8 +163,7 @@ def profile_article(article_id: str, title: str | None, text: str, published: st
         era=date.fromordinal(day).year if day is not None else stated_year(numbers),
         source=source,
         short=len(words) < 30,
-        body_names=Counter("@" + n.lower() for n in _NAME.findall(body)
-                           if len(n) > 1 and n.lower() not in _STOP),
+        body_names=Counter("@" + n for n in map(str.lower, _NAME.findall(body)) if len(n) > 1 and n not in _STOP),
     )
 
 
@@ -175,7 +176,7 @@ def happening(lead: str, published: str | None) -> tuple[int | None, str | None]
     """
     day = day_number(published)
     anchor = date.fromordinal(day).isoformat() if day is not None else None
-    for ref in find_times(lead, anchor, "published"):
+    for ref in find_times(lead, anchor, "published", years=False):
         if ref.kind != "date" or ref.granularity != "day":
             continue
         if ref.value:

@@ -1,0 +1,144 @@
+"""The per-article step's fast paths (session 8) equal the plain definitions they replace: words
+split on bytes instead of by a regex, WordPiece in Python instead of a tokenizer call, one regex
+for the boilerplate rules, norms without ``np.linalg``, find_times without bare years. A run's
+output must not change by a bit (bench/worker_cost.py --check compares whole runs' results)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from storyline.clean.language import LETTER_RUN, english_word_share, letter_words
+from storyline.clean.lines import _PATTERNS, boilerplate_reason
+from storyline.embed import _ASCII_WORD, get_embedder, row_norms
+from storyline.group.dedup import content_hash, minhash, normalized_words, word_bytes
+
+# characters that make the fast paths take their slow turns: typographic quotes and dashes, accents,
+# other scripts, combining marks, superscripts, white space of all kinds, ligatures, a lone surrogate
+_TRICKY = "aZ9_ -'’“”é\u00a0²İΣς中\u0301\u200b\t\n.,!ǅﬁⅫ٣\ud800"
+_LINES = [
+    "Don’t stop — it's 2nd_hand! Über ça İstanbul ΣΟΦΟΣ x²y ½ ٣٤ 中文字 a\u00a0b c\u200bd",
+    "", "   ", "\ud800abc def", "ǅungla ﬁnance Ⅻ", "tab\tnew\nline", "O'Brien's e-mail: state_of_play -- the end.",
+]
+
+
+def _random_lines(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return _LINES + ["".join(rng.choice(_TRICKY) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def test_word_bytes_are_the_normalized_words_in_utf8():
+    for line in _random_lines(5000, 1):
+        assert word_bytes(line) == [w.encode("utf-8", "surrogatepass") for w in normalized_words(line)], line
+
+
+def test_letter_words_are_the_letter_runs_in_utf8():
+    for line in _random_lines(5000, 2):
+        lowered = line.lower()
+        assert letter_words(lowered) == [w.encode("utf-8", "surrogatepass") for w in LETTER_RUN.findall(lowered)]
+
+
+def test_content_hash_and_minhash_of_word_bytes_equal_the_hash_of_the_words():
+    import hashlib
+
+    text = "The talks in Baku were about the Lachin corridor, and the “road” — Don’t stop. " * 3
+    words = normalized_words(text)
+    assert content_hash(None, text) == hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    assert content_hash("Title only", "") == content_hash(None, "title ONLY")
+    assert np.array_equal(minhash(text).values, minhash(text, word_bytes(text)).values)
+    assert minhash("too short to judge") is None
+
+
+def _english_share_by_regex(line: str) -> float:
+    from storyline.clean.language import _ENGLISH_FUNCTION_WORDS
+
+    words = LETTER_RUN.findall(line.lower())
+    return sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+
+
+def test_english_word_share_equals_its_regex_definition():
+    rng = random.Random(3)
+    english = "the a of to in and or said will Blinken Aliyev corridor talks Don’t x²y 2023".split()
+    lines = _random_lines(2000, 3) + [" ".join(rng.choice(english) for _ in range(rng.randint(0, 30)))
+                                      for _ in range(2000)]
+    for line in lines:
+        assert english_word_share(line) == _english_share_by_regex(line), line
+
+
+def _boilerplate_by_rules(line: str) -> str | None:
+    """The rules one by one, without the combined pattern."""
+    from storyline.clean.lines import _NEEDS, _is_prose
+
+    stripped = line.strip()
+    if not stripped:
+        return None
+    folded = stripped.casefold()
+    for reason, pattern in _PATTERNS:
+        if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
+            continue
+        if reason == "cookie banner" and len(stripped) > 400:
+            continue
+        if reason == "subscribe line" and _is_prose(stripped) and len(stripped) > 120:
+            continue
+        if pattern.match(stripped):
+            return reason
+    return None
+
+
+@pytest.mark.parametrize("line", [
+    "Share on Facebook", "12 comments", "Loading...", "Advertisement", "Read more", "Tags: politics, Baku",
+    "© 2023 News Corp", "Photo: Reuters", "Subscribe to our newsletter", "We use cookies to improve your experience",
+    "All rights reserved.", "Getty Images", "The talks in Baku, held on Monday, were about the Lachin corridor.",
+    "Manage consent preferences", "Copyright holders sued", "", "   ", "Menu",
+])
+def test_boilerplate_reason_equals_the_rules_one_by_one(line):
+    assert boilerplate_reason(line) == _boilerplate_by_rules(line)
+    assert boilerplate_reason(line.upper()) == _boilerplate_by_rules(line.upper())
+
+
+def test_boilerplate_reason_equals_the_rules_on_random_lines():
+    words = ["share", "on", "facebook", "comments", "©", "(c)", "cookie", "accept", "subscribe", "menu", "read",
+             "more", "photo:", "the", "Baku", "talks", "12", "-", "|", "all rights reserved", "tags:"]
+    rng = random.Random(4)
+    for _ in range(3000):
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        assert boilerplate_reason(line) == _boilerplate_by_rules(line), line
+
+
+def test_wordpiece_in_python_equals_the_tokenizer():
+    embedder = get_embedder("static")
+    pieces, tokenizer = embedder._pieces.pieces, embedder._tokenizer
+    rng = random.Random(5)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    words = ["blinken", "aliyev", "lachin", "corridor", "h1n1", "tamiflu", "obama12", "unaffable", "a", "0",
+             "x" * 100, "x" * 101, "qqqqzzzz"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    for word in words:
+        assert _ASCII_WORD.fullmatch(word)
+        assert pieces.ids(word) == tokenizer.encode(word, add_special_tokens=False).ids, word
+
+
+def test_row_norms_equal_numpy_norms_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for dtype in (np.float16, np.float32, np.float64):
+        for shape in [(1, 128), (7, 128), (64, 384), (3, 1), (0, 128)]:
+            x = (rng.standard_normal(shape) * rng.choice([1e-3, 1.0, 30.0])).astype(dtype)
+            expected = np.linalg.norm(x, axis=1, keepdims=True)
+            assert row_norms(x).dtype == expected.dtype and row_norms(x).tobytes() == expected.tobytes()
+
+
+def test_find_times_without_years_finds_the_rest_unchanged():
+    from storyline.annotate.times import find_times
+
+    texts = ["On Monday, three days ago, Blinken spoke; in 2009 and since January 5, 2023 the road was shut.",
+             "The 2022 war began on 24 February 2022; last week and yesterday talks went on (2023 election).",
+             "Nothing here", "Tuesday’s vote was held on Tuesday, 12.03.2023, and in spring 2019."]
+    for text in texts:
+        for anchor in ("2023-01-24", None):
+            every = find_times(text, anchor, "published")
+            assert find_times(text, anchor, "published", years=False) == [r for r in every if r.granularity != "year"
+                                                                          or r.kind != "date"
+                                                                          or not re.fullmatch(r"\d{4}", r.text)]
