@@ -77,6 +77,60 @@ def test_the_batch_size_changes_nothing_stored(tmp_path):
     assert len(groups) == len(records)
 
 
+def test_writing_the_batch_alongside_the_grouping_changes_nothing(tmp_path, monkeypatch):
+    """A run writes each batch's articles in a thread while it places them in events. Writing
+    first and grouping after (the call made at once, in this thread) must store exactly the same
+    articles, events, stories, probabilities and explanations."""
+    import sqlite3
+
+    from storyline.engine import ingest_pipeline
+
+    records = jsonl_records(70)
+    records += [{**r, "id": r["id"] + "-copy"} for r in records[:6]]
+    source = write_jsonl(tmp_path / "r.jsonl", records)
+
+    class AtOnce:  # the same call, finished before the grouping starts
+        def __init__(self, fn, *args, **kwargs):
+            self.result = fn(*args, **kwargs)
+
+        def wait(self):
+            return self.result
+
+    stored = []
+    for name in ("alongside", "at-once"):
+        if name == "at-once":
+            monkeypatch.setattr(ingest_pipeline, "Alongside", AtOnce)
+        with storyline.open(tmp_path / f"{name}.db") as db:
+            db.ingest([source], workers=1, batch_size=16, skip={"annotate"})
+        conn = sqlite3.connect(tmp_path / f"{name}.db")
+        stored.append([conn.execute(query).fetchall() for query in (
+            "SELECT article_id, event_id, story_id, probability, explanation FROM article_groups ORDER BY 1",
+            "SELECT article_id, text, duplicate_of, cleaning FROM articles ORDER BY 1",
+            "SELECT * FROM events ORDER BY 1", "SELECT * FROM stories ORDER BY 1")])
+        conn.close()
+    assert len(stored[0][0]) == len(records) and stored[0] == stored[1]
+
+
+def test_an_error_in_the_call_alongside_reaches_the_caller_after_it_ends():
+    import threading
+
+    import pytest
+
+    from storyline.engine.alongside import Alongside
+
+    release = threading.Event()
+
+    def fail():
+        release.wait()
+        raise ValueError("disk full")
+
+    call = Alongside(fail)
+    release.set()
+    with pytest.raises(ValueError, match="disk full"):
+        call.wait()
+    assert Alongside(sorted, [3, 1, 2]).wait() == [1, 2, 3]
+
+
 def test_submit_returns_what_map_returns_and_lets_the_caller_work_meanwhile():
     items = list(range(MIN_PARALLEL_BATCH * 2))
     with LocalExecutor(2) as pool:

@@ -18,12 +18,12 @@ from itertools import islice
 import numpy as np
 
 from storyline.clean import clean_article, line_hash, normalize_line
+from storyline.engine.alongside import Alongside
 from storyline.engine.annotate_step import annotate_and_store
 from storyline.engine.executors import LocalExecutor
 from storyline.engine.gc_pacing import collections_paced_for_a_run
 from storyline.group.dedup import NEAR_THRESHOLD, Signature, content_hash, minhash, word_bytes
 from storyline.group.events import OnlineGrouper, prepare_profile
-from storyline.group.pipeline import group_batch
 from storyline.model import Article, Rejection
 from storyline.store import Store
 
@@ -404,19 +404,26 @@ class _BatchFinisher:
         # one transaction for the batch: stored, annotated and grouped together or not at all
         try:
             with self.store.transaction():
-                with clock("store"):
-                    self.store.write_articles(
-                        cleaned, run_id=report.run_id, signatures=signatures, source_lines=line_counts,
-                        rejections=rejections,
-                    )
+                # the articles are written in a thread while the batch is placed in events here: the
+                # placing only reads the group tables, which the write does not touch, and writes
+                # nothing until ``save``, so the order cannot change a result (tested)
+                writing = Alongside(self.store.write_articles, cleaned, run_id=report.run_id,
+                                    signatures=signatures, source_lines=line_counts, rejections=rejections)
+                try:
+                    if self.group:  # events and stories; copies take their original's place
+                        with clock("group"):
+                            self.grouper = self.grouper or OnlineGrouper(self.store.conn)
+                            self.grouper.group(cleaned)
+                finally:
+                    with clock("store"):
+                        writing.wait()
                 if self.annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
                     with clock("annotate"):
                         annotate_and_store(self.store, [a for a in cleaned if a.duplicate_of is None],
                                            report.run_id, self.executor)
-                if self.group:  # events and stories; copies take their original's place
-                    with clock("group"):
-                        self.grouper = self.grouper or OnlineGrouper(self.store.conn)
-                        group_batch(self.store, cleaned, grouper=self.grouper)
+                if self.group:
+                    with clock("group"), self.store.transaction():
+                        self.grouper.save()
         except BaseException:
             if self.grouper:
                 self.grouper.forget()  # its memory may be ahead of what was committed
