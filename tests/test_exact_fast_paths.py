@@ -142,3 +142,18 @@ def test_find_times_without_years_finds_the_rest_unchanged():
             assert find_times(text, anchor, "published", years=False) == [r for r in every if r.granularity != "year"
                                                                           or r.kind != "date"
                                                                           or not re.fullmatch(r"\d{4}", r.text)]
+
+
+def test_names_and_numbers_patterns_match_their_boundary_first_forms():
+    """``_NAME`` and ``_NUMBER`` start with their character class (so the regex engine skips to the
+    next capital or digit): the same matches as the ``\\b``-first patterns they replace."""
+    from storyline.group.signals import _NAME, _NUMBER
+
+    plain_name = re.compile(r"\b[A-Z][a-zA-Z'’\-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
+    plain_number = re.compile(r"\b\d+(?:[.,]\d+)?\b")
+    rng = random.Random(4)
+    lines = _random_lines(3000, 5) + ["".join(rng.choice("AbZ9_1 ,.-’'É\n中") for _ in range(60)) for _ in range(3000)]
+    lines += ["US-based NATO's McDonald O'Neil AB1 X Y2K 6.1-magnitude 1,500 3.14.15 _9 a1 ½"]
+    for line in lines:
+        assert _NAME.findall(line) == plain_name.findall(line), line
+        assert _NUMBER.findall(line) == plain_number.findall(line), line
