@@ -124,6 +124,7 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
             grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)
             grouper.recorder = record
             grouper.headline_rule = headline_rule
+            grouper.repair = False  # the labels below follow the decisions, not later moves
             with store.transaction():
                 decisions = grouper.group(batch)
                 grouper.save()
@@ -315,7 +316,7 @@ def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
         models, _ = learn({n: fold(d, k, args.cv_salt) for n, d in datasets.items()}, args, options)
         for n, d in datasets.items():
             held = fold(d, 1 - k, args.cv_salt)
-            predicted, _ = run_ours(held, embedder=args.embedder, models=models)
+            predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair)
             for level in ("event", "story"):
                 gold = {i: g for i, g in held.gold(level).items() if i in {a.id for a in held.articles}}
                 if gold:
@@ -355,6 +356,9 @@ def main() -> int:
     parser.add_argument("--without", type=lambda s: tuple(x for x in s.split(",") if x), default=(),
                         help="signals to leave out, comma-separated, 'story:' or 'event:' before one for one level only "
                              "(to measure what they add)")
+    parser.add_argument("--repair", action=argparse.BooleanOptionalAction, default=None,
+                        help="score with the local repair of small events on or off (default: the grouper's; "
+                             "training replays always run without it)")
     parser.add_argument("--cv-salt", default="", help="--cv: another split of the stories into halves")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
@@ -377,7 +381,7 @@ def main() -> int:
                                                          if n.split(UNDATED)[0].split(YOUNG)[0] != held])]
             for setting, names in settings:
                 m = models if setting == "all" else train(examples, names, args.kind, args.story_kind, args.without, args.with_, **options)
-                predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m)
+                predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m, repair=args.repair)
                 for level in ("event", "story"):
                     gold = datasets[held].gold(level)
                     if gold:
