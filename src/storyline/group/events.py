@@ -500,7 +500,7 @@ class OnlineGrouper:
                 members = self._members_from_store(small)
             scored = []
             for m in members:
-                best = self._second_look(m, small.group_id)
+                best = self._second_look(m, small.group_id, members)
                 if best is None or best[1] != event.group_id:
                     break
                 scored.append((best[0], best[2], m.article_id))
@@ -508,9 +508,10 @@ class OnlineGrouper:
                 worst = min(scored, key=lambda t: (t[0], t[2]))
                 self._merge(small, event, members, art, worst)
 
-    def _second_look(self, m: ArticleProfile, own: str) -> tuple | None:
-        """Where an earlier article would go if it came now, its own small event aside: the best
-        candidate at the threshold or above (probability, id, signals), or None (``repair``)."""
+    def _second_look(self, m: ArticleProfile, own: str, members: list[ArticleProfile]) -> tuple | None:
+        """Where an earlier article would go if it came now: the best candidate at the threshold or
+        above (probability, id, signals), or None (``repair``). Its own small event is a candidate
+        without it (its other reports), so a report stays with reports closer to it."""
         m.prepare(self.stats)
         ids, sims = self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS)
         labels, row_of = self.articles.groups["event"], self.articles.row_of
@@ -522,15 +523,24 @@ class OnlineGrouper:
         near = {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in votes.items()}
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
                                                   recent_only=True) if g != own]
+        groups = [self.events.groups[g] for g in gids]
+        others = [x for x in members if x is not m]
+        if others:  # its own event without it
+            rest = GroupProfile.empty(own, len(m.vector))
+            for x in others:
+                rest.add(x, self.stats)
+            gids.append(own)
+            groups.append(rest)
         if not gids:
             return None
-        rows = pairs_features(m, [self.events.groups[g] for g in gids], self.stats,
-                              [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals["event"])
+        rows = pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids],
+                              self.candidate_signals["event"])
         probabilities = self.models.event.probabilities(rows)
         scored = sorted(((0.0 if contradicted(f) else float(p), g, f) for p, g, f in zip(probabilities, gids, rows)),
                         key=lambda t: (-t[0], t[1]))
         if self.headline_rule and headline_alone(m):
-            scored = _likeliest_first(scored, self.events, self.models.event.threshold)
+            sizes = dict(zip(gids, (g.size for g in groups)))
+            scored = _likeliest_first(scored, self.events, self.models.event.threshold, sizes)
         best = scored[0]
         return best if best[0] >= self.models.event.threshold else None
 
@@ -556,7 +566,7 @@ class OnlineGrouper:
             else:
                 del self.small[event.group_id]
         entry = {"decision": "moved", "from": small.group_id, "to": event.group_id, "when": art.article_id,
-                 "reason": f"its event of {small.size} joined {event.group_id} when {art.article_id} joined that",
+                 "reason": f"each of its event's {small.size} report(s), placed again, would join {event.group_id}",
                  "probability": round(worst[0], 4), "signals": worst[1]}
         for m in members:
             aid = m.article_id
@@ -638,7 +648,8 @@ def headline_alone(art: ArticleProfile) -> bool:
     return bool(art.title_terms) and art.short and not (art.terms.keys() - art.title_terms.keys())
 
 
-def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float) -> list[tuple]:
+def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float,
+                     sizes: dict[str, int] | None = None) -> list[tuple]:
     """For a headline alone: of the events it may join (probability at the threshold or above),
     the one where it finds the most reports of its own happening first (probability x size).
 
@@ -652,7 +663,8 @@ def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float) -
     if len(scored) < 2 or scored[1][0] < threshold:
         return scored
     fit = [s for s in scored if s[0] >= threshold]
-    fit.sort(key=lambda s: (-s[0] * index.groups[s[1]].size, -s[0], s[1]))
+    size = sizes or {s[1]: index.groups[s[1]].size for s in fit}  # ``sizes``: a repair's own event without the report
+    fit.sort(key=lambda s: (-s[0] * size[s[1]], -s[0], s[1]))
     return fit + scored[len(fit):]
 
 
@@ -697,6 +709,8 @@ def with_effects(explanation: dict, models: GroupingModels) -> dict:
     if story.get("decision") == "joined story":
         fill(story, models.story)
     fill(story.get("nearest_rejected"), models.story)
+    for move in explanation.get("moves", ()):
+        fill(move, models.event)
     return explanation
 
 
