@@ -500,7 +500,7 @@ class OnlineGrouper:
                 members = self._members_from_store(small)
             scored = []
             for m in members:
-                best = self._second_look(m, small.group_id, members)
+                best = self._second_look(m, small.group_id, members, event.group_id)
                 if best is None or best[1] != event.group_id:
                     break
                 scored.append((best[0], best[2], m.article_id))
@@ -508,10 +508,12 @@ class OnlineGrouper:
                 worst = min(scored, key=lambda t: (t[0], t[2]))
                 self._merge(small, event, members, art, worst)
 
-    def _second_look(self, m: ArticleProfile, own: str, members: list[ArticleProfile]) -> tuple | None:
+    def _second_look(self, m: ArticleProfile, own: str, members: list[ArticleProfile], target: str) -> tuple | None:
         """Where an earlier article would go if it came now: the best candidate at the threshold or
-        above (probability, id, signals), or None (``repair``). Its own small event is a candidate
-        without it (its other reports), so a report stays with reports closer to it."""
+        above (probability, id, signals), or None; asked only whether that is ``target``, so the
+        look stops early when ``target`` is not a candidate or falls short of the threshold
+        (``repair``). Its own small event is a candidate without it (its other reports), so a
+        report stays with reports closer to it."""
         m.prepare(self.stats)
         ids, sims = self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS)
         labels, row_of = self.articles.groups["event"], self.articles.row_of
@@ -523,6 +525,13 @@ class OnlineGrouper:
         near = {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in votes.items()}
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
                                                   recent_only=True) if g != own]
+        if target not in gids:
+            return None
+        threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
+        first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
+        if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
+            return None  # the target cannot win: the rest need not be scored
+        gids.remove(target)
         groups = [self.events.groups[g] for g in gids]
         others = [x for x in members if x is not m]
         if others:  # its own event without it
@@ -531,18 +540,18 @@ class OnlineGrouper:
                 rest.add(x, self.stats)
             gids.append(own)
             groups.append(rest)
-        if not gids:
-            return None
-        rows = pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids],
-                              self.candidate_signals["event"])
+        rows = first + pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
+        gids = [target] + gids
         probabilities = self.models.event.probabilities(rows)
         scored = sorted(((0.0 if contradicted(f) else float(p), g, f) for p, g, f in zip(probabilities, gids, rows)),
                         key=lambda t: (-t[0], t[1]))
         if self.headline_rule and headline_alone(m):
-            sizes = dict(zip(gids, (g.size for g in groups)))
-            scored = _likeliest_first(scored, self.events, self.models.event.threshold, sizes)
+            sizes = {g: self.events.groups[g].size for g in gids}
+            if others:
+                sizes[own] = len(others)
+            scored = _likeliest_first(scored, self.events, threshold, sizes)
         best = scored[0]
-        return best if best[0] >= self.models.event.threshold else None
+        return best if best[0] >= threshold else None
 
     def _merge(self, small: GroupProfile, event: GroupProfile, members: list[ArticleProfile],
                art: ArticleProfile, worst: tuple) -> None:
