@@ -79,3 +79,20 @@ def test_a_kept_profile_reads_back_equal():
         assert getattr(again, field) == getattr(profile, field), field
     assert list(again.terms) == list(profile.terms)  # in the same order: ``prepare`` sums over it
     assert (again.vector == profile.vector).all()
+
+
+def test_a_store_grouped_without_the_repair_is_continued_with_it(tmp_path):
+    """Small events of a store grouped without the repair keep no member profiles: they are left
+    alone, and grouping goes on."""
+    articles = _stream(48)
+    store = Store(tmp_path / "old.db")
+    off = OnlineGrouper(store.conn)
+    off.repair = False
+    group_batch(store, copy.deepcopy(articles[:24]), grouper=off)
+    decisions = group_batch(store, copy.deepcopy(articles[24:]))
+    assert len(decisions) == 24
+    grouped = store.conn.execute("SELECT COUNT(*) FROM article_groups").fetchone()[0]
+    sizes = dict(store.conn.execute("SELECT event_id, articles FROM events"))
+    counts = dict(store.conn.execute("SELECT event_id, COUNT(*) FROM article_groups GROUP BY event_id"))
+    store.close()
+    assert grouped == 48 and sizes == counts

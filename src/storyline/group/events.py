@@ -480,7 +480,9 @@ class OnlineGrouper:
         elif gid in self.small:
             self.small[gid].append(art)
         else:  # read back from the store: its members are all stored but this one
-            self.small[gid] = self._members_from_store(event) + [art]
+            members = self._members_from_store(event)
+            if len(members) == event.size - 1:  # a store grouped without the repair keeps none
+                self.small[gid] = members + [art]
 
     def _absorb(self, event: GroupProfile, art: ArticleProfile, rows: np.ndarray) -> None:
         """The event just grew: a small event of the article's nearest earlier articles whose every
@@ -498,6 +500,8 @@ class OnlineGrouper:
             members = self.small.get(gid)
             if members is None:  # not seen joining: all its members are stored
                 members = self._members_from_store(small)
+                if len(members) != small.size:  # a store grouped without the repair keeps none
+                    continue
             scored = []
             for m in members:
                 best = self._second_look(m, small.group_id, members, event.group_id)
