@@ -31,7 +31,7 @@ import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -93,7 +93,8 @@ def replay(dataset, embedder: str):
     return (ev_x, ev_y), (st_x, st_y)
 
 
-def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bool = False):
+def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bool = False,
+               repair: bool = False):
     """(event X, y) and (story X, y) from grouping the set with a model, labelling each candidate
     by the majority gold group of its members at that moment: the model sees its own mistakes
     (merged events) and learns to keep away from them. The grouping runs without the headline
@@ -124,9 +125,16 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
             grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)
             grouper.recorder = record
             grouper.headline_rule = headline_rule
+            grouper.repair = repair  # off by default: the shipped weights were trained so
             with store.transaction():
                 decisions = grouper.group(batch)
                 grouper.save()
+            if repair:  # moves change earlier batches' groups: count the members as stored
+                from storyline.store.grouping import assignment_map
+
+                members = {"event": defaultdict(Counter), "story": defaultdict(Counter)}
+                placed = assignment_map(store.conn)
+                decisions = [d for d in (_Placed(a, *placed[a]) for a in sorted(placed))]
             for d in decisions:
                 label = dataset.labels.get(d.article_id, {})
                 for level, gid in (("event", d.event), ("story", d.story)):
@@ -134,6 +142,13 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
                         members[level][gid][label[level]] += 1
         store.close()
     return out["event"], out["story"]
+
+
+@dataclass
+class _Placed:
+    article_id: str
+    event: str
+    story: str
 
 
 def _stack(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...]
@@ -283,7 +298,7 @@ def learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingMo
     for round_number in range(args.rounds):
         for n, d in training.items():
             (ex, ey), (sx, sy) = examples[n]
-            (ox, oy), (tx, ty) = _joined([replay_own(p, args.embedder, models, args.headline_rule)
+            (ox, oy), (tx, ty) = _joined([replay_own(p, args.embedder, models, args.headline_rule, args.repair_in_replay)
                                           for p in _pieces(d)])
             examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
             print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
@@ -315,7 +330,7 @@ def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
         models, _ = learn({n: fold(d, k, args.cv_salt) for n, d in datasets.items()}, args, options)
         for n, d in datasets.items():
             held = fold(d, 1 - k, args.cv_salt)
-            predicted, _ = run_ours(held, embedder=args.embedder, models=models)
+            predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair)
             for level in ("event", "story"):
                 gold = {i: g for i, g in held.gold(level).items() if i in {a.id for a in held.articles}}
                 if gold:
@@ -355,6 +370,11 @@ def main() -> int:
     parser.add_argument("--without", type=lambda s: tuple(x for x in s.split(",") if x), default=(),
                         help="signals to leave out, comma-separated, 'story:' or 'event:' before one for one level only "
                              "(to measure what they add)")
+    parser.add_argument("--repair", action=argparse.BooleanOptionalAction, default=None,
+                        help="score with the local repair of small events on or off (default: the grouper's; "
+                             "training replays always run without it)")
+    parser.add_argument("--repair-in-replay", action="store_true",
+                        help="run the replays of the model's own grouping with the local repair too")
     parser.add_argument("--cv-salt", default="", help="--cv: another split of the stories into halves")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
@@ -377,7 +397,7 @@ def main() -> int:
                                                          if n.split(UNDATED)[0].split(YOUNG)[0] != held])]
             for setting, names in settings:
                 m = models if setting == "all" else train(examples, names, args.kind, args.story_kind, args.without, args.with_, **options)
-                predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m)
+                predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m, repair=args.repair)
                 for level in ("event", "story"):
                     gold = datasets[held].gold(level)
                     if gold:

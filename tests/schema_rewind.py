@@ -26,6 +26,7 @@ _UNDO = {  # schema version -> the script that takes a database at it back to th
         "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END;",
     11: "INSERT OR IGNORE INTO minhash_band_index SELECT band_key, article_rowid FROM minhash_band_recent;"
         "DROP TABLE minhash_band_recent;",
+    12: "DROP TABLE small_event_members;",
 }
 assert max(_UNDO) == SCHEMA_VERSION, "a new migration needs its undo script here"
 

@@ -107,8 +107,8 @@ def _f1(p: float, r: float) -> float:
 
 # -- our grouper -----------------------------------------------------------------------------
 
-def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_size: int = 256
-             ) -> tuple[dict[str, dict[str, str]], float]:
+def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_size: int = 256,
+             repair: bool | None = None) -> tuple[dict[str, dict[str, str]], float]:
     """Group the dataset online through a fresh store; returns {level: {id: group}} and seconds."""
     from storyline.group.events import OnlineGrouper
     from storyline.group.pipeline import group_batch
@@ -118,6 +118,8 @@ def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_s
         store = Store(Path(tmp) / "eval.db")
         start = time.perf_counter()
         grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)  # one per run, as in ``run``
+        if repair is not None:  # ``group/repair.py`` on or off (default: the grouper's)
+            grouper.repair = repair
         for i in range(0, len(dataset.articles), batch_size):
             group_batch(store, dataset.articles[i:i + batch_size], grouper=grouper)
         elapsed = time.perf_counter() - start

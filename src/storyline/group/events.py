@@ -24,6 +24,7 @@ import numpy as np
 
 from storyline.embed import DEFAULT_EMBEDDER, get_embedder
 from storyline.group.model import GroupingModels, LinearModel, load_models
+from storyline.group import repair
 from storyline.group.signals import (
     CANDIDATE_FEATURES,
     MAX_MEMBERS,
@@ -107,6 +108,16 @@ class GroupIndex:
         if touched:
             self.touched.add(group.group_id)
 
+    def remove(self, gid: str) -> None:
+        """The group was emptied (its reports joined another: ``repair``): never a candidate again."""
+        i = self.row[gid]
+        for name in self.indexed.pop(gid, set()):
+            self.by_name[name].remove(i)
+        self.first[i] = self.last[i] = np.nan
+        self.seq[i] = -(1 << 62)
+        self.centroids[i] = 0.0
+        self.touched.discard(gid)
+
     def retain(self, keep: set[str]) -> GroupIndex:
         """A fresh index of the kept groups (in their order here): drops the groups no batch can use."""
         index = GroupIndex(self.dim)
@@ -123,8 +134,10 @@ class GroupIndex:
         self.seq = np.concatenate([self.seq, np.zeros(n - len(self.seq), dtype=np.int64)])
 
     def candidates(self, art: ArticleProfile, seq: int, window: int, stats: TermStats,
-                   extra: Iterable[str] = ()) -> list[str]:
-        """Eligible groups: the nearest by centroid, those sharing the rarest names, and ``extra``."""
+                   extra: Iterable[str] = (), recent_only: bool = False) -> list[str]:
+        """Eligible groups: the nearest by centroid, those sharing the rarest names, and ``extra``.
+        ``recent_only``: only groups touched by the last ``RECENT_ARTICLES`` articles (a repair's
+        second look at an earlier article: only those are in memory whatever the batches were)."""
         rows_extra = [self.row[g] for g in extra if g in self.row]
         n = len(self.ids)
         if not n:
@@ -137,6 +150,9 @@ class GroupIndex:
             with np.errstate(invalid="ignore"):
                 in_window = (last >= art.day - window) & (first <= art.day + window)
             eligible = in_window | (np.isnan(last) & recent)
+        if recent_only:
+            eligible = eligible & recent
+            rows_extra = [i for i in rows_extra if eligible[i]]
         rows = np.flatnonzero(eligible)
         if not len(rows):
             return [self.ids[i] for i in sorted(set(rows_extra))]
@@ -163,6 +179,7 @@ class ArticleIndex:
         self.dim = dim
         self.ids: list[str] = []
         self.known: set[str] = set()
+        self.row_of: dict[str, int] = {}
         self.groups: dict[str, list[str]] = {"event": [], "story": []}
         self.vectors = np.zeros((256, dim), dtype=np.float32)
         self.day = np.full(256, np.nan)
@@ -181,7 +198,35 @@ class ArticleIndex:
         self.groups["story"].append(story)
         self.ids.append(article_id)
         self.known.add(article_id)
+        self.row_of[article_id] = i
         self.size += 1
+
+    def relabel(self, article_id: str, event: str, story: str) -> None:
+        """The article moved to another event (``repair``): its vote goes there now."""
+        i = self.row_of.get(article_id)
+        if i is not None:
+            self.groups["event"][i] = event
+            self.groups["story"][i] = story
+
+    def nearest_recent(self, art: ArticleProfile, seq: int, window: int) -> tuple[list[str], np.ndarray]:
+        """Ids and cosines of the ``NEIGHBOURS`` nearest other articles among those grouped recently
+        (the last ``RECENT_ARTICLES``, dated within ``window`` days of it or undated): a repair
+        asks it of earlier articles, and only recent rows are in memory whatever the batches were."""
+        n = self.size
+        recent = self.seq[:n] > seq - RECENT_ARTICLES
+        if art.day is not None:
+            day = self.day[:n]
+            with np.errstate(invalid="ignore"):
+                recent &= (np.abs(day - art.day) <= window) | np.isnan(day)
+        own = self.row_of.get(art.article_id)
+        if own is not None and own < n:
+            recent[own] = False
+        rows = np.flatnonzero(recent)
+        if not len(rows):
+            return [], np.zeros(0)
+        sims = self.vectors[rows] @ art.vector
+        order = best_first(sims, self.seq[rows], NEIGHBOURS)
+        return [self.ids[i] for i in rows[order].tolist()], sims[order]
 
     def retain(self, keep: np.ndarray) -> ArticleIndex:
         """A fresh index of the rows where ``keep`` is true (in their order here)."""
@@ -237,6 +282,7 @@ class OnlineGrouper:
                                   for level in ("event", "story")}
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
+        self.repair = True  # ``repair``: small events re-checked as they grow
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
     # -- one batch ---------------------------------------------------------------------------
@@ -251,6 +297,9 @@ class OnlineGrouper:
             self._reset()
         self.stats.changed = set()
         self._synced_seq = None  # until ``save`` has written this batch
+        self._batch: dict[str, Decision] = {}  # this batch's decisions by article (a repair may move one)
+        self._moves: dict[str, tuple[str, str, list[dict]]] = {}  # earlier batches' articles a repair moved
+        self._dropped: dict[str, set[str]] = {"event": set(), "story": set()}  # groups a repair emptied
         fresh = [a for a in articles if a.id not in done and not a.duplicate_of]
         profiles = profile_articles(fresh, self.embedder)
         self._load_groups(list(profiles.values()))
@@ -263,10 +312,14 @@ class OnlineGrouper:
                 original = placed.get(art.duplicate_of) or sql.grouped_ids(self.conn, [art.duplicate_of]).get(
                     art.duplicate_of)
                 if original:
+                    moved = self._batch.get(art.duplicate_of)
+                    if moved is not None:  # its original may have moved since (``repair``)
+                        original = (moved.event, moved.story)
                     self.seq += 1
                     self._seq_of[art.id] = self.seq
                     decisions.append(Decision(art.id, original[0], original[1], None,
                                               {"decision": "duplicate", "of": art.duplicate_of}))
+                    self._batch[art.id] = decisions[-1]
                     placed[art.id] = original
                     continue
                 # the original was never grouped (should not happen): group the copy on its own
@@ -282,7 +335,7 @@ class OnlineGrouper:
         events = [_to_row(self.events.groups[g], self.events.seq[self.events.row[g]], self.stories_children)
                   for g in sorted(self.events.touched)]
         stories = [_to_row(self.stories.groups[g], self.stories.seq[self.stories.row[g]], self.stories_children)
-                   for g in sorted(self.stories.touched)]
+                   for g in sorted(self.stories.touched - self._dropped["story"])]
         assignments = [
             (d.article_id, d.event, d.story, self._seq_of[d.article_id], d.probability,
              json.dumps(d.explanation, sort_keys=True), *self._vector_of.get(d.article_id, (None, None)))
@@ -292,6 +345,12 @@ class OnlineGrouper:
         sql.save_models(self.conn, self.models.fingerprint, self.models.weights_json)
         sql.save_batch(self.conn, events=events, stories=stories, assignments=assignments, terms=terms,
                        documents=self.stats.docs, last_seq=self.seq)
+        sql.save_small_members(self.conn, [
+            (g, [(m.article_id, i, repair.profile_to_json(m)) for i, m in enumerate(self.small.get(g, ()))])
+            for g in sorted(self.events.touched | self._dropped["event"])])
+        if self._moves:  # after the events they move to are written
+            sql.move_articles(self.conn, [(a, *moved) for a, moved in sorted(self._moves.items())])
+        sql.delete_groups(self.conn, sorted(self._dropped["event"]), sorted(self._dropped["story"]))
         self._synced_seq = self.seq
 
     def forget(self) -> None:
@@ -304,6 +363,7 @@ class OnlineGrouper:
         dim = self.embedder.dim
         self.events, self.stories, self.articles = GroupIndex(dim), GroupIndex(dim), ArticleIndex(dim)
         self.stories_children: dict[str, int] = {}
+        self.small: dict[str, list[ArticleProfile]] = {}  # members of events of up to ``REPAIR_SIZE`` reports
 
     def _load_groups(self, profiles: list[ArticleProfile]) -> None:
         """Bring into memory the groups and articles this batch may compare with: those dated within
@@ -342,6 +402,8 @@ class OnlineGrouper:
             if len(keep) * 2 < len(index.ids):
                 index = index.retain(keep)
                 setattr(self, attribute, index)
+                if level == "event":
+                    self.small = {g: m for g, m in self.small.items() if g in keep}
             for row in sql.load_groups(self.conn, level, lo=_iso(lo) if days else None,
                                        hi=_iso(hi) if days else None, min_seq=min_seq, skip=index.groups):
                 if level == "story":
@@ -399,8 +461,149 @@ class OnlineGrouper:
         self.articles.put(art.article_id, art.vector, event.group_id, story.group_id, art.day, self.seq)
         self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
                                            art.vector.astype(np.float32).tobytes())
-        return Decision(art.article_id, event.group_id, story.group_id,
-                        None if probability is None else round(probability, 4), explanation)
+        decision = Decision(art.article_id, event.group_id, story.group_id,
+                            None if probability is None else round(probability, 4), explanation)
+        self._batch[art.article_id] = decision
+        if self.repair:
+            self._remember(event, art)
+            if explanation["decision"] == "joined event":
+                self._absorb(event, art, rows)
+        return decision
+
+    def _remember(self, event: GroupProfile, art: ArticleProfile) -> None:
+        """Keep the members' profiles of events of up to ``REPAIR_SIZE`` reports (``repair``)."""
+        gid = event.group_id
+        if event.size > repair.REPAIR_SIZE:
+            self.small.pop(gid, None)
+        elif event.size == 1:
+            self.small[gid] = [art]
+        elif gid in self.small:
+            self.small[gid].append(art)
+        else:  # read back from the store: its members are all stored but this one
+            members = self._members_from_store(event)
+            if len(members) == event.size - 1:  # a store grouped without the repair keeps none
+                self.small[gid] = members + [art]
+
+    def _absorb(self, event: GroupProfile, art: ArticleProfile, rows: np.ndarray) -> None:
+        """The event just grew: a small event of the article's nearest earlier articles whose every
+        report now fits it (the event model, each report scored against it) joins it (``repair``)."""
+        labels = self.articles.groups["event"]
+        near = sorted({labels[r] for r in rows.tolist()} - {event.group_id})
+        for gid in near:
+            small = self.events.groups.get(gid)
+            if small is None or small.size > repair.REPAIR_SIZE or small.size > event.size:
+                continue
+            if small.parent not in self.stories.groups:
+                self._load_story(small.parent)
+            if small.parent != event.parent and self.stories_children.get(small.parent, 0) != 1:
+                continue  # its story holds other events: a story's sums cannot give a report back
+            members = self.small.get(gid)
+            if members is None:  # not seen joining: all its members are stored
+                members = self._members_from_store(small)
+                if len(members) != small.size:  # a store grouped without the repair keeps none
+                    continue
+            scored = []
+            for m in members:
+                best = self._second_look(m, small.group_id, members, event.group_id)
+                if best is None or best[1] != event.group_id:
+                    break
+                scored.append((best[0], best[2], m.article_id))
+            else:
+                worst = min(scored, key=lambda t: (t[0], t[2]))
+                self._merge(small, event, members, art, worst)
+
+    def _second_look(self, m: ArticleProfile, own: str, members: list[ArticleProfile], target: str) -> tuple | None:
+        """Where an earlier article would go if it came now: the best candidate at the threshold or
+        above (probability, id, signals), or None; asked only whether that is ``target``, so the
+        look stops early when ``target`` is not a candidate or falls short of the threshold
+        (``repair``). Its own small event is a candidate without it (its other reports), so a
+        report stays with reports closer to it."""
+        m.prepare(self.stats)
+        ids, sims = self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS)
+        labels, row_of = self.articles.groups["event"], self.articles.row_of
+        votes: dict[str, list] = {}
+        for rank, (aid, sim) in enumerate(zip(ids, sims.tolist())):
+            entry = votes.setdefault(labels[row_of[aid]], [0, -1.0, rank == 0])
+            entry[0] += 1
+            entry[1] = max(entry[1], sim)
+        near = {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in votes.items()}
+        gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
+                                                  recent_only=True) if g != own]
+        if target not in gids:
+            return None
+        threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
+        first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
+        if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
+            return None  # the target cannot win: the rest need not be scored
+        gids.remove(target)
+        groups = [self.events.groups[g] for g in gids]
+        others = [x for x in members if x is not m]
+        if others:  # its own event without it
+            rest = GroupProfile.empty(own, len(m.vector))
+            for x in others:
+                rest.add(x, self.stats)
+            gids.append(own)
+            groups.append(rest)
+        rows = first + pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
+        gids = [target] + gids
+        probabilities = self.models.event.probabilities(rows)
+        scored = sorted(((0.0 if contradicted(f) else float(p), g, f) for p, g, f in zip(probabilities, gids, rows)),
+                        key=lambda t: (-t[0], t[1]))
+        if self.headline_rule and headline_alone(m):
+            sizes = {g: self.events.groups[g].size for g in gids}
+            if others:
+                sizes[own] = len(others)
+            scored = _likeliest_first(scored, self.events, threshold, sizes)
+        best = scored[0]
+        return best if best[0] >= threshold else None
+
+    def _merge(self, small: GroupProfile, event: GroupProfile, members: list[ArticleProfile],
+               art: ArticleProfile, worst: tuple) -> None:
+        story = self.stories.groups.get(event.parent) or self._load_story(event.parent)
+        if small.parent != event.parent:  # its story held only it: the story goes too
+            for m in members:
+                story.add(m, self.stats, body_names=False)
+            self.stories.put(story, self.seq)
+            self._drop(self.stories, small.parent, "story")
+            self.stories_children.pop(small.parent, None)
+        else:
+            self.stories_children[event.parent] -= 1
+        for m in members:
+            event.add(m, self.stats)
+        self.events.put(event, self.seq)
+        self._drop(self.events, small.group_id, "event")
+        self.small.pop(small.group_id, None)
+        if event.group_id in self.small:
+            if event.size <= repair.REPAIR_SIZE:
+                self.small[event.group_id] = self.small[event.group_id] + members
+            else:
+                del self.small[event.group_id]
+        entry = {"decision": "moved", "from": small.group_id, "to": event.group_id, "when": art.article_id,
+                 "reason": f"each of its event's {small.size} report(s), placed again, would join {event.group_id}",
+                 "probability": round(worst[0], 4), "signals": worst[1]}
+        for m in members:
+            aid = m.article_id
+            self.articles.relabel(aid, event.group_id, event.parent)
+            decision = self._batch.get(aid)
+            if decision is not None:
+                decision.event, decision.story = event.group_id, event.parent
+                decision.explanation.setdefault("moves", []).append(entry)
+            else:
+                _, _, moves = self._moves.get(aid, (None, None, []))
+                self._moves[aid] = (event.group_id, event.parent, moves + [entry])
+            for copy in self._batch.values():  # copies of it in this batch follow it
+                if copy.explanation.get("of") == aid:
+                    copy.event, copy.story = event.group_id, event.parent
+
+    def _drop(self, index: GroupIndex, gid: str, level: str) -> None:
+        index.remove(gid)
+        self._dropped[level].add(gid)
+
+    def _members_from_store(self, event: GroupProfile) -> list[ArticleProfile]:
+        """A small event's members as the store keeps them (the grouper did not see them join:
+        another run or batch); the same profiles as in memory (``repair.profile_to_json``)."""
+        return [repair.profile_from_json(aid, profile, vector)
+                for aid, profile, vector in sql.small_members(self.conn, event.group_id)]
 
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
@@ -458,7 +661,8 @@ def headline_alone(art: ArticleProfile) -> bool:
     return bool(art.title_terms) and art.short and not (art.terms.keys() - art.title_terms.keys())
 
 
-def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float) -> list[tuple]:
+def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float,
+                     sizes: dict[str, int] | None = None) -> list[tuple]:
     """For a headline alone: of the events it may join (probability at the threshold or above),
     the one where it finds the most reports of its own happening first (probability x size).
 
@@ -472,7 +676,8 @@ def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float) -
     if len(scored) < 2 or scored[1][0] < threshold:
         return scored
     fit = [s for s in scored if s[0] >= threshold]
-    fit.sort(key=lambda s: (-s[0] * index.groups[s[1]].size, -s[0], s[1]))
+    size = sizes or {s[1]: index.groups[s[1]].size for s in fit}  # ``sizes``: a repair's own event without the report
+    fit.sort(key=lambda s: (-s[0] * size[s[1]], -s[0], s[1]))
     return fit + scored[len(fit):]
 
 
@@ -517,6 +722,8 @@ def with_effects(explanation: dict, models: GroupingModels) -> dict:
     if story.get("decision") == "joined story":
         fill(story, models.story)
     fill(story.get("nearest_rejected"), models.story)
+    for move in explanation.get("moves", ()):
+        fill(move, models.event)
     return explanation
 
 

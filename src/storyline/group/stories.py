@@ -104,6 +104,11 @@ def format_why(info: dict) -> str:
         rej = story["nearest_rejected"]
         lines.append(f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
         lines += _signals(rej, why_apart=True)
+    for move in exp.get("moves", ()):
+        lines.append(f"  moved from event {move['from']} to event {move['to']} when {move['when']} joined that: "
+                     f"{move['reason']} (the least sure with probability {move['probability']:.3f})")
+        if "contributions" in move:
+            lines += _signals(move)
     return "\n".join(lines)
 
 

@@ -218,3 +218,39 @@ def story_events(conn: sqlite3.Connection, story_id: str) -> list[dict]:
 
 def story_exists(conn: sqlite3.Connection, story_id: str) -> bool:
     return conn.execute("SELECT 1 FROM stories WHERE story_id = ?", (story_id,)).fetchone() is not None
+
+
+def move_articles(conn: sqlite3.Connection, moves: list[tuple[str, str, str, list[dict]]]) -> None:
+    """Articles of earlier batches that a repair moved to another event (``group/repair.py``): the
+    new event and story, the moves added to the explanation; their copies follow them."""
+    for article_id, event_id, story_id, entries in moves:
+        row = conn.execute("SELECT explanation FROM article_groups WHERE article_id = ?", (article_id,)).fetchone()
+        explanation = json.loads(row[0])
+        explanation["moves"] = explanation.get("moves", []) + entries
+        conn.execute("UPDATE article_groups SET event_id = ?, story_id = ?, explanation = ? WHERE article_id = ?",
+                     (event_id, story_id, json.dumps(explanation, sort_keys=True), article_id))
+        conn.execute("UPDATE article_groups SET event_id = ?, story_id = ? WHERE article_id IN "
+                     "(SELECT article_id FROM articles WHERE duplicate_of = ?)", (event_id, story_id, article_id))
+
+
+def delete_groups(conn: sqlite3.Connection, event_ids: list[str], story_ids: list[str]) -> None:
+    """Events and stories a repair emptied (their reports joined another event)."""
+    conn.executemany("DELETE FROM events WHERE event_id = ?", [(e,) for e in event_ids])
+    conn.executemany("DELETE FROM stories WHERE story_id = ?", [(s,) for s in story_ids])
+
+
+def save_small_members(conn: sqlite3.Connection, events: list[tuple[str, list[tuple[str, int, str]]]]) -> None:
+    """Replace the kept member profiles of these events (an empty list: none kept any more)."""
+    for event_id, members in events:
+        conn.execute("DELETE FROM small_event_members WHERE event_id = ?", (event_id,))
+        conn.executemany("INSERT OR REPLACE INTO small_event_members (article_id, event_id, seq, profile) "
+                         "VALUES (?, ?, ?, ?)", [(a, event_id, seq, p) for a, seq, p in members])
+
+
+def small_members(conn: sqlite3.Connection, event_id: str) -> list[tuple[str, str, bytes]]:
+    """A small event's kept member profiles in grouping order: id, profile JSON, vector."""
+    return conn.execute(
+        "SELECT m.article_id, m.profile, g.vector FROM small_event_members m "
+        "JOIN article_groups g ON g.article_id = m.article_id WHERE m.event_id = ? ORDER BY m.seq",
+        (event_id,),
+    ).fetchall()

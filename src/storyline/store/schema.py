@@ -314,3 +314,19 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Grouping's local repair (``group/repair.py``): the profiles of the members of small events (up
+# to ``REPAIR_SIZE`` reports), so a grouper that reads the store back can take a second look at
+# them as one that saw them join does. Rows leave when their event grows past that size or empties.
+MIGRATIONS.append(
+    """
+    CREATE TABLE small_event_members (
+        article_id TEXT PRIMARY KEY,
+        event_id   TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        profile    TEXT NOT NULL            -- JSON: the article's grouping profile but its vector
+    );
+    CREATE INDEX small_event_members_by_event ON small_event_members(event_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
