@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from storyline.text_bytes import word_table, words_as_bytes
+
 LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: letters only
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the a an of to in and or for on at by with from is are was were be been has have had it its this "
@@ -64,30 +66,13 @@ def _script_of(ch: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
-# Bytes of UTF-8 text that can be part of a LETTER_RUN word: ASCII letters and every byte of a
-# multi-byte character (whether that character is a letter is decided on the few words holding one).
-_LETTER_BYTES = bytes(b if b >= 128 or chr(b).isalpha() else 32 for b in range(256))
+_LETTER_BYTES = word_table(str.isalpha)  # the bytes a LETTER_RUN word can hold
 _ENGLISH_FUNCTION_BYTES = frozenset(word.encode() for word in _ENGLISH_FUNCTION_WORDS)
 
 
 def letter_words(lowered: str) -> list[bytes]:
-    """``LETTER_RUN.findall(lowered)``, each word in UTF-8, found without the regex (~4x faster on
-    a line): bytes that cannot be in a word become spaces, then one split; a word holding a
-    non-ASCII character is split by the regex again (it may hold a curly quote or a digit)."""
-    try:
-        data = lowered.encode()
-    except UnicodeEncodeError:  # a lone surrogate (not a letter): the regex's way
-        return [word.encode() for word in LETTER_RUN.findall(lowered)]
-    words = data.translate(_LETTER_BYTES).split()
-    if data.isascii():
-        return words
-    out: list[bytes] = []
-    for word in words:
-        if word.isascii():
-            out.append(word)
-        else:
-            out.extend(piece.encode() for piece in LETTER_RUN.findall(word.decode()))
-    return out
+    """``LETTER_RUN.findall(lowered)``, each word in UTF-8, without the regex (~4x faster on a line)."""
+    return words_as_bytes(lowered, _LETTER_BYTES, LETTER_RUN)
 
 
 def english_word_share(line: str, words: list[bytes] | None = None) -> float:

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from storyline.text_bytes import word_table, words_as_bytes
+
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: pairs above ~0.5 Jaccard almost always share a band
 ROWS = NUM_PERM // BANDS
@@ -23,10 +25,7 @@ MIN_WORDS_FOR_NEAR = 25  # shorter texts (headlines) are only matched exactly
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-# Bytes of lower-cased UTF-8 text that can be part of a ``\w+`` word: ASCII letters, digits and the
-# underscore, and every byte of a multi-byte character (whether that character is a word character
-# is decided on the few words holding one). Every other byte separates words.
-_WORD_BYTES = bytes(b if b >= 128 or b == 95 or chr(b).isalnum() else 32 for b in range(256))
+_WORD_BYTES = word_table(lambda ch: ch == "_" or ch.isalnum())  # the bytes a ``\w+`` word can hold
 
 
 def normalized_words(text: str) -> list[str]:
@@ -38,21 +37,7 @@ def word_bytes(text: str) -> list[bytes]:
     text's bytes that cannot be in a word become spaces, then one split (the regex costs ~0.2 ms
     per article, this a fifth). A word holding a non-ASCII character is split by the regex again,
     as that character may not be a word character (a curly quote in "don’t")."""
-    lowered = text.lower()
-    try:
-        data = lowered.encode()
-    except UnicodeEncodeError:  # a lone surrogate (never part of a word): the regex's way
-        return [word.encode() for word in _WORD.findall(lowered)]
-    words = data.translate(_WORD_BYTES).split()
-    if data.isascii():
-        return words
-    out: list[bytes] = []
-    for word in words:
-        if word.isascii():
-            out.append(word)
-        else:
-            out.extend(piece.encode() for piece in _WORD.findall(word.decode()))
-    return out
+    return words_as_bytes(text.lower(), _WORD_BYTES, _WORD)
 
 
 def content_hash(title: str | None, text: str, words: list[bytes] | None = None) -> str:
