@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from storyline.clean.language import LETTER_RUN, english_word_share, letter_words
-from storyline.clean.lines import _PATTERNS, boilerplate_reason
+from storyline.clean.lines import boilerplate_reason
 from storyline.embed import _ASCII_WORD, get_embedder, row_norms
 from storyline.group.dedup import content_hash, minhash, normalized_words, word_bytes
 
@@ -69,23 +69,11 @@ def test_english_word_share_equals_its_regex_definition():
 
 
 def _boilerplate_by_rules(line: str) -> str | None:
-    """The rules one by one, without the combined pattern."""
-    from storyline.clean.lines import _NEEDS, _is_prose
+    """The rules one by one, without the combined pattern that skips them."""
+    from storyline.clean.lines import rules_one_by_one
 
     stripped = line.strip()
-    if not stripped:
-        return None
-    folded = stripped.casefold()
-    for reason, pattern in _PATTERNS:
-        if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
-            continue
-        if reason == "cookie banner" and len(stripped) > 400:
-            continue
-        if reason == "subscribe line" and _is_prose(stripped) and len(stripped) > 120:
-            continue
-        if pattern.match(stripped):
-            return reason
-    return None
+    return rules_one_by_one(stripped, stripped.casefold()) if stripped else None
 
 
 @pytest.mark.parametrize("line", [

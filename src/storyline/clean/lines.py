@@ -62,6 +62,11 @@ def boilerplate_reason(line: str) -> str | None:
     folded = stripped.casefold()
     if not _ANY_ANCHORED.match(stripped) and not any(map(folded.__contains__, _ANY_NEEDED)):
         return None  # no rule can match: the checks below would all fail
+    return rules_one_by_one(stripped, folded)
+
+
+def rules_one_by_one(stripped: str, folded: str) -> str | None:
+    """The first rule that matches a stripped, non-empty line (``folded``: its casefold)."""
     for reason, pattern in _PATTERNS:
         if reason in _NEEDS and not any(map(folded.__contains__, _NEEDS[reason])):
             continue
