@@ -208,8 +208,8 @@ class ArticleIndex:
             self.groups["event"][i] = event
             self.groups["story"][i] = story
 
-    def nearest_recent(self, art: ArticleProfile, seq: int, window: int) -> tuple[list[str], np.ndarray]:
-        """Ids and cosines of the ``NEIGHBOURS`` nearest other articles among those grouped recently
+    def nearest_recent(self, art: ArticleProfile, seq: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the ``NEIGHBOURS`` nearest other articles among those grouped recently
         (the last ``RECENT_ARTICLES``, dated within ``window`` days of it or undated): a repair
         asks it of earlier articles, and only recent rows are in memory whatever the batches were."""
         n = self.size
@@ -223,10 +223,10 @@ class ArticleIndex:
             recent[own] = False
         rows = np.flatnonzero(recent)
         if not len(rows):
-            return [], np.zeros(0)
+            return rows, np.zeros(0)
         sims = self.vectors[rows] @ art.vector
         order = best_first(sims, self.seq[rows], NEIGHBOURS)
-        return [self.ids[i] for i in rows[order].tolist()], sims[order]
+        return rows[order], sims[order]
 
     def retain(self, keep: np.ndarray) -> ArticleIndex:
         """A fresh index of the rows where ``keep`` is true (in their order here)."""
@@ -519,14 +519,7 @@ class OnlineGrouper:
         (``repair``). Its own small event is a candidate without it (its other reports), so a
         report stays with reports closer to it."""
         m.prepare(self.stats)
-        ids, sims = self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS)
-        labels, row_of = self.articles.groups["event"], self.articles.row_of
-        votes: dict[str, list] = {}
-        for rank, (aid, sim) in enumerate(zip(ids, sims.tolist())):
-            entry = votes.setdefault(labels[row_of[aid]], [0, -1.0, rank == 0])
-            entry[0] += 1
-            entry[1] = max(entry[1], sim)
-        near = {g: Neighbours(c / NEIGHBOURS, b, f) for g, (c, b, f) in votes.items()}
+        near = self.articles.votes("event", *self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS))
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
                                                   recent_only=True) if g != own]
         if target not in gids:
