@@ -520,14 +520,15 @@ class OnlineGrouper:
         report stays with reports closer to it."""
         m.prepare(self.stats)
         near = self.articles.votes("event", *self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS))
+        threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
+        # the target's own score first: most looks end there, before the candidate search
+        first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
+        if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
+            return None  # the target cannot win: the rest need not be scored
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
                                                   recent_only=True) if g != own]
         if target not in gids:
             return None
-        threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
-        first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
-        if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
-            return None  # the target cannot win: the rest need not be scored
         gids.remove(target)
         groups = [self.events.groups[g] for g in gids]
         others = [x for x in members if x is not m]
