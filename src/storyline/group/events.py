@@ -70,6 +70,12 @@ def best_first(sims: np.ndarray, tiebreak: np.ndarray, k: int) -> np.ndarray:
     return np.lexsort((tiebreak, -sims))[:k]
 
 
+def in_days(days: np.ndarray, day: int, window: int) -> np.ndarray:
+    """Which ``days`` (day numbers, NaN when unknown) lie within ``window`` days of ``day``: two
+    comparisons, false for NaN without the warning (and the context manager) ``abs`` would need."""
+    return (days >= day - window) & (days <= day + window)
+
+
 class GroupIndex:
     """The eligible groups of one level in memory, with arrays for vectorised candidate search."""
 
@@ -145,11 +151,9 @@ class GroupIndex:
         recent = self.seq[:n] > seq - RECENT_ARTICLES
         if art.day is None:
             eligible = recent
-        else:
+        else:  # comparisons with NaN (undated) are false, without a warning
             first, last = self.first[:n], self.last[:n]
-            with np.errstate(invalid="ignore"):
-                in_window = (last >= art.day - window) & (first <= art.day + window)
-            eligible = in_window | (np.isnan(last) & recent)
+            eligible = ((last >= art.day - window) & (first <= art.day + window)) | ((last != last) & recent)
         if recent_only:
             eligible = eligible & recent
             rows_extra = [i for i in rows_extra if eligible[i]]
@@ -216,8 +220,7 @@ class ArticleIndex:
         recent = self.seq[:n] > seq - RECENT_ARTICLES
         if art.day is not None:
             day = self.day[:n]
-            with np.errstate(invalid="ignore"):
-                recent &= (np.abs(day - art.day) <= window) | np.isnan(day)
+            recent &= in_days(day, art.day, window) | (day != day)
         own = self.row_of.get(art.article_id)
         if own is not None and own < n:
             recent[own] = False
@@ -246,8 +249,7 @@ class ArticleIndex:
             eligible = recent
         else:
             day = self.day[:n]
-            with np.errstate(invalid="ignore"):
-                eligible = (np.abs(day - art.day) <= window) | (np.isnan(day) & recent)
+            eligible = in_days(day, art.day, window) | ((day != day) & recent)
         rows = np.flatnonzero(eligible)
         if not len(rows):
             return rows, np.zeros(0)
