@@ -276,12 +276,13 @@ class GroupProfile:
             self._members = np.stack(self.members).astype(np.float32)
         return self._members
 
-    def core_names(self) -> tuple[tuple[str, str], ...]:
-        """The names at least half the members give, each with its document-frequency key: asked
-        of every candidate group for every article (``core_names_missed``), so kept until the
-        group changes."""
+    def core_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The names at least half the members give, and their document-frequency keys: asked of
+        every candidate group for every article (``core_names_missed``), so kept until the group
+        changes."""
         if self._core is None:
-            self._core = tuple((n, "@" + n) for n, c in self.names.items() if 2 * c >= self.size)
+            names = tuple(n for n, c in self.names.items() if 2 * c >= self.size)
+            self._core = (names, tuple("@" + n for n in names))
         return self._core
 
     def totals(self) -> tuple[int, int, float]:
@@ -376,8 +377,9 @@ def _keep_top(counts: Counter, n: int) -> None:
     if len(values) > n and values[n] == kth:  # a tie at the cut: the first tied terms by term stay
         tied = sorted(compress(counts, map(eq, repeat(kth), counts.values())))
         drop += tied[n - values.index(kth):]
+    pop = counts.pop  # dict's: ``del`` on a Counter runs Counter.__delitem__, in Python
     for term in drop:
-        del counts[term]
+        pop(term)
 
 
 BACKGROUND_PATH = Path(__file__).resolve().parent / "background_df.json"
@@ -626,14 +628,16 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     article does not name: two happenings of one kind share the actor but not the opponent, the
     victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
     makes every word a name)."""
-    core = group.core_names() if not art.short else ()
+    if art.short:
+        return 0.0
+    core, keys = group.core_names()
     if not core:
         return 0.0
     names = art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
-    weights = stats.idfs([key for _, key in core])
+    weights = stats.idfs(keys)
     # fsum: exact, so the order of the group's names (in memory, or read back from the store) cannot matter
     core_weight = math.fsum(weights)
-    missed = math.fsum([w for (n, _), w in zip(core, weights) if n not in names])
+    missed = math.fsum([w for n, w in zip(core, weights) if n not in names])
     return missed / core_weight if core_weight else 0.0
 
 
