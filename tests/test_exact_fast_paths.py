@@ -145,3 +145,92 @@ def test_names_and_numbers_patterns_match_their_boundary_first_forms():
     for line in lines:
         assert _NAME.findall(line) == plain_name.findall(line), line
         assert _NUMBER.findall(line) == plain_number.findall(line), line
+
+
+def test_keep_top_equals_the_plain_top_in_content_and_order():
+    """Grouping prunes a profile's counts in place (``_keep_top``, session 9): the same terms, counts
+    and order as the plain form, ties at the cut included."""
+    from collections import Counter
+
+    from storyline.group.signals import _keep_top, _top
+
+    rng = random.Random(6)
+    words = [f"w{i:03d}" for i in range(300)]
+    for _ in range(3000):
+        n = rng.choice([1, 2, 5, 40, 100])
+        counts = Counter({w: rng.choice([1, 1, 1, 2, 2, 3, 7]) for w in rng.sample(words, n + rng.randint(1, 60))})
+        expected = _top(counts, n)
+        _keep_top(counts, n)
+        assert list(counts.items()) == list(expected.items())
+
+
+def _stacked_cosines(art, groups):
+    """The pair cosines as pairs_features computed them before session 9: every product on stacked copies."""
+    vector = art.vector
+    centroid = (np.stack([g.centroid for g in groups]) @ vector).tolist()
+    mean = (np.stack([g.vector_sum for g in groups]) @ vector.astype(np.float64)).tolist()
+    nearest = list(centroid)
+    with_members = [i for i, g in enumerate(groups) if g.members]
+    if with_members:
+        matrices = [groups[i].member_matrix for i in with_members]
+        starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
+        for i, best in zip(with_members, np.maximum.reduceat(np.concatenate(matrices) @ vector, starts).tolist()):
+            nearest[i] = best
+    return centroid, nearest, [m / g.size for m, g in zip(mean, groups)]
+
+
+def test_pair_cosines_equal_the_products_of_stacked_copies():
+    """One group's cosines from views of its vectors, several groups' from np.array and one
+    member matrix without a concatenation: the same bits as the stacked products (a BLAS result
+    may change with a product's shape, so the shapes are kept)."""
+    from storyline.group.signals import NO_NEIGHBOURS, GroupProfile, TermStats, pairs_features, profile_article
+
+    rng = np.random.default_rng(7)
+    stats = TermStats()
+
+    def article(i):
+        vector = rng.standard_normal(256).astype(np.float32)
+        return profile_article(f"a{i}", None, "Blinken met Aliyev in Baku on Monday.", "2023-01-24", None,
+                               vector / np.linalg.norm(vector))
+
+    groups = []
+    for g in range(60):
+        group = GroupProfile.empty(f"e{g}", 256)
+        for i in range(int(rng.integers(1, 12))):
+            group.add(article(i), stats)
+        if g % 7 == 0:  # read back from a store without its member vectors
+            group.members, group._members = [], None
+        groups.append(group)
+    for trial in range(300):
+        art = article(1000 + trial)
+        art.prepare(stats)
+        chosen = [groups[i] for i in rng.choice(len(groups), size=int(rng.integers(1, 13)), replace=False)]
+        rows = pairs_features(art, chosen, stats, [NO_NEIGHBOURS] * len(chosen))
+        centroid, nearest, mean = _stacked_cosines(art, chosen)
+        assert [r["cos_centroid"] for r in rows] == centroid
+        assert [r["cos_nearest"] for r in rows] == [max(c, -1.0) for c in nearest]
+        assert [r["cos_mean"] for r in rows] == mean
+
+
+def test_group_centroid_equals_the_numpy_norm_form():
+    from storyline.group.signals import GroupProfile
+
+    rng = np.random.default_rng(8)
+    for _ in range(500):
+        vector_sum = rng.standard_normal(256) * rng.choice([1e-3, 1.0, 30.0])
+        expected = (vector_sum / float(np.linalg.norm(vector_sum))).astype(np.float32)
+        assert GroupProfile("g", vector_sum).centroid.tobytes() == expected.tobytes()
+    assert GroupProfile("g", np.zeros(4)).centroid.tobytes() == np.zeros(4, dtype=np.float32).tobytes()
+
+
+def test_group_totals_follow_each_addition():
+    import math
+
+    from storyline.group.signals import GroupProfile, TermStats, profile_article
+
+    stats = TermStats()
+    group = GroupProfile.empty("e", 4)
+    texts = ["Talks on Monday in Baku.", "On Sunday, talks went on.", "No day here.", "He spoke on Monday and Friday."]
+    for i, text in enumerate(texts * 3):
+        group.add(profile_article(f"a{i}", None, text, "2023-01-24", None, np.ones(4, dtype=np.float32) / 2), stats)
+        assert group.totals() == (sum(group.weekdays.values()), sum(group.when_weekdays.values()), math.log(group.size))

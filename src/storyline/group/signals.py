@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from itertools import repeat
-from operator import add, mul
+from itertools import accumulate, compress, repeat
+from operator import add, eq, gt, mul
 from pathlib import Path
 
 import numpy as np
@@ -264,6 +264,7 @@ class GroupProfile:
     _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
     _core: tuple | None = None  # ``core_names()``, rebuilt after a change
     _core_numbers: tuple | None = None  # ``core_numbers()``, rebuilt after a change
+    _totals: tuple | None = None  # ``totals()``, rebuilt after a change
 
     def __post_init__(self) -> None:
         if self.centroid is None:
@@ -275,13 +276,21 @@ class GroupProfile:
             self._members = np.stack(self.members).astype(np.float32)
         return self._members
 
-    def core_names(self) -> tuple[tuple[str, str], ...]:
-        """The names at least half the members give, each with its document-frequency key: asked
-        of every candidate group for every article (``core_names_missed``), so kept until the
-        group changes."""
+    def core_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The names at least half the members give, and their document-frequency keys: asked of
+        every candidate group for every article (``core_names_missed``), so kept until the group
+        changes."""
         if self._core is None:
-            self._core = tuple((n, "@" + n) for n, c in self.names.items() if 2 * c >= self.size)
+            names = tuple(n for n, c in self.names.items() if 2 * c >= self.size)
+            self._core = (names, tuple("@" + n for n in names))
         return self._core
+
+    def totals(self) -> tuple[int, int, float]:
+        """The weekdays and happening weekdays the members state, and log(size): asked of every
+        candidate group for every article (``_pair``), so kept until the group changes."""
+        if self._totals is None:
+            self._totals = (sum(self.weekdays.values()), sum(self.when_weekdays.values()), math.log(self.size))
+        return self._totals
 
     def core_numbers(self) -> tuple[str, ...]:
         """The numbers at least half the members state (``core_numbers_missed``), kept until the
@@ -291,7 +300,8 @@ class GroupProfile:
         return self._core_numbers
 
     def _update_centroid(self) -> None:
-        norm = float(np.linalg.norm(self.vector_sum))
+        # ``np.linalg.norm`` of a vector, bit for bit: its own operations, without its checks and dispatch
+        norm = float(np.sqrt(self.vector_sum.dot(self.vector_sum)))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
 
     def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True) -> None:
@@ -300,25 +310,25 @@ class GroupProfile:
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
-        self._members = self._core = self._core_numbers = None
+        self._members = self._core = self._core_numbers = self._totals = None
         _add_counts(self.terms, art.terms)
         if len(self.terms) > MAX_PROFILE_TERMS:
-            self.terms = _top(self.terms, MAX_PROFILE_TERMS)
+            _keep_top(self.terms, MAX_PROFILE_TERMS)
         if art.title_terms:
             self.titles += 1
             _add_counts(self.title_terms, art.title_terms)
             if len(self.title_terms) > MAX_PROFILE_TERMS:
-                self.title_terms = _top(self.title_terms, MAX_PROFILE_TERMS)
+                _keep_top(self.title_terms, MAX_PROFILE_TERMS)
         self.names.update(art.names)
         if len(self.names) > MAX_PROFILE_TERMS:
-            self.names = _top(self.names, MAX_PROFILE_TERMS)
+            _keep_top(self.names, MAX_PROFILE_TERMS)
         self.numbers.update(art.numbers)
         if len(self.numbers) > MAX_PROFILE_TERMS:
-            self.numbers = _top(self.numbers, MAX_PROFILE_TERMS)
+            _keep_top(self.numbers, MAX_PROFILE_TERMS)
         if body_names and art.body_names:
             _add_counts(self.body_names, art.body_names)
             if len(self.body_names) > MAX_BODY_NAMES:
-                self.body_names = _top(self.body_names, MAX_BODY_NAMES)
+                _keep_top(self.body_names, MAX_BODY_NAMES)
             self.body_name_norm = stats.norm(self.body_names)
         self.weekdays.update(art.weekdays)
         if art.when_weekday:
@@ -348,13 +358,28 @@ def _add_counts(counts: Counter, more: Counter) -> None:
 
 
 def _top(counts: Counter, n: int) -> Counter:
-    """The ``n`` most frequent, ties by term, in their order here. No caller depends on the order
-    (sums over profiles are exact; a profile read back from the store comes sorted by term), so
-    only the counts are sorted, and the terms tied at the cut."""
+    """The ``n`` most frequent, ties by term, in their order here: the plain form of ``_keep_top``
+    (``tests/test_exact_fast_paths.py`` compares them)."""
     kth = sorted(counts.values(), reverse=True)[n - 1]
     above = sum(1 for c in counts.values() if c > kth)
     tied = frozenset(sorted(t for t, c in counts.items() if c == kth)[:n - above])
     return Counter({t: c for t, c in counts.items() if c > kth or (c == kth and t in tied)})
+
+
+def _keep_top(counts: Counter, n: int) -> None:
+    """Drop all but the ``n`` most frequent, ties by term, keeping the rest in their order. No
+    caller depends on the order (sums over profiles are exact; a profile read back from the store
+    comes sorted by term), so only the counts are sorted, and the terms tied at the cut. In place,
+    each pass over the counts in C: a group prunes its terms at almost every article."""
+    values = sorted(counts.values(), reverse=True)
+    kth = values[n - 1]
+    drop = list(compress(counts, map(gt, repeat(kth), counts.values())))
+    if len(values) > n and values[n] == kth:  # a tie at the cut: the first tied terms by term stay
+        tied = sorted(compress(counts, map(eq, repeat(kth), counts.values())))
+        drop += tied[n - values.index(kth):]
+    pop = counts.pop  # dict's: ``del`` on a Counter runs Counter.__delitem__, in Python
+    for term in drop:
+        pop(term)
 
 
 BACKGROUND_PATH = Path(__file__).resolve().parent / "background_df.json"
@@ -476,14 +501,23 @@ def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermS
     if not groups:
         return []
     vector = art.vector
-    cos_centroids = (np.stack([g.centroid for g in groups]) @ vector).tolist()
-    # average-link form: how much an average member agrees (a merged pair of events does not fool it)
-    cos_means = (np.stack([g.vector_sum for g in groups]) @ vector.astype(np.float64)).tolist()
+    # the products keep their shapes (k rows x the vector): a BLAS result may change in the last bit
+    # with the shape. One group (a repair asks one at a time) as views, not copies: the same
+    # products without np.stack's cost (``tests/test_exact_fast_paths.py`` compares the forms)
+    if len(groups) == 1:
+        cos_centroids = (groups[0].centroid[None] @ vector).tolist()
+        cos_means = (groups[0].vector_sum[None] @ vector.astype(np.float64)).tolist()
+    else:
+        cos_centroids = (np.array([g.centroid for g in groups]) @ vector).tolist()
+        # average-link form: how much an average member agrees (a merged pair of events does not fool it)
+        cos_means = (np.array([g.vector_sum for g in groups]) @ vector.astype(np.float64)).tolist()
     cos_members = list(cos_centroids)  # the nearest member's cosine (a group read back without members: its centroid's)
     with_members = [i for i, g in enumerate(groups) if g.members]
-    if with_members:
+    if len(with_members) == 1:
+        cos_members[with_members[0]] = float((groups[with_members[0]].member_matrix @ vector).max())
+    elif with_members:
         matrices = [groups[i].member_matrix for i in with_members]
-        starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
+        starts = list(accumulate([len(m) for m in matrices[:-1]], initial=0))
         for i, best in zip(with_members, np.maximum.reduceat(np.concatenate(matrices) @ vector, starts).tolist()):
             cos_members[i] = best
     return [
@@ -502,19 +536,21 @@ def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neig
     tfidf = dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
     titled = 1.0 if art.title_terms and group.titles else 0.0
     title_cos = _title_cosine(art, group.title_terms, stats) if titled else 0.0
-    shared = sum(name_idf[n] for n in art.names if n in group.names)
+    names = group.names
+    common = [n for n in art.names if n in names]  # in the article's order: the sums below keep theirs
+    shared = sum([name_idf[n] for n in common])
     names_cover = shared / art.name_weight if art.name_weight else 0.0
-    names_mean = (sum(name_idf[n] * group.names[n] for n in art.names if n in group.names)
+    names_mean = (sum([name_idf[n] * names[n] for n in common])
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
-    numbers_shared = sum(1 for n in art.numbers if n in group.numbers)
-    numbers_mean = (sum(group.numbers[n] for n in art.numbers if n in group.numbers)
-                    / (len(art.numbers) * group.size)) if art.numbers else 0.0
-    weekday_total = sum(group.weekdays.values())
+    numbers = group.numbers
+    common_numbers = [numbers[n] for n in art.numbers if n in numbers]
+    numbers_shared = len(common_numbers)
+    numbers_mean = sum(common_numbers) / (len(art.numbers) * group.size) if art.numbers else 0.0
+    weekday_total, when_total, log_size = group.totals()
     both_weekdays = 1.0 if art.weekdays and weekday_total else 0.0
     weekday_agree = (sum(group.weekdays[w] for w in art.weekdays if w in group.weekdays) / weekday_total
                      if both_weekdays else 0.0)
     weekday_conflict = both_weekdays * (1.0 - min(1.0, weekday_agree))
-    when_total = sum(group.when_weekdays.values())
     when_agree = group.when_weekdays[art.when_weekday] / when_total if art.when_weekday and when_total else 0.0
     when_conflict = 1.0 - when_agree if art.when_weekday and when_total else 0.0
     when_contradicted = 1.0 if contradicts_day(art, group, stats, when_total) else 0.0
@@ -550,7 +586,7 @@ def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neig
         "when_contradicted": when_contradicted,
         "days_apart": days,
         "undated": undated,
-        "log_size": math.log(group.size),
+        "log_size": log_size,
         "short": short,
         "short_x_cos": short * cos_centroid,
         "short_x_tfidf": short * tfidf,
@@ -592,14 +628,16 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     article does not name: two happenings of one kind share the actor but not the opponent, the
     victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
     makes every word a name)."""
-    core = group.core_names() if not art.short else ()
+    if art.short:
+        return 0.0
+    core, keys = group.core_names()
     if not core:
         return 0.0
     names = art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
-    weights = stats.idfs([key for _, key in core])
+    weights = stats.idfs(keys)
     # fsum: exact, so the order of the group's names (in memory, or read back from the store) cannot matter
     core_weight = math.fsum(weights)
-    missed = math.fsum([w for (n, _), w in zip(core, weights) if n not in names])
+    missed = math.fsum([w for n, w in zip(core, weights) if n not in names])
     return missed / core_weight if core_weight else 0.0
 
 
@@ -641,7 +679,7 @@ def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats
         return 0.0
     weights, norm = body_name_weights(art, stats)
     names, idf = group.body_names, stats.idf
-    dot = math.fsum(w * names[n] * idf(n) for n, w in weights.items() if n in names)
+    dot = math.fsum([w * names[n] * idf(n) for n, w in weights.items() if n in names])
     return dot / (norm * group.body_name_norm) if dot and norm else 0.0
 
 
