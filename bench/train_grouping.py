@@ -31,6 +31,7 @@ import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -40,6 +41,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
+from storyline.group import events
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
 from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
@@ -284,8 +286,19 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
                           story=make(story_kind)([examples[n][1] for n in names], story_features))
 
 
+# (TOP_BY_VECTOR, TOP_BY_NAME) of the replays the shipped weights were trained on: more candidate
+# groups, so more negative pairs, per article than the grouper asks for since session 9 (3, 2:
+# the same cross-validated figures with ~10% less grouping CPU; docs/benchmarks.md)
+TRAINING_CANDIDATES = (6, 4)
+
+
 def learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingModels, dict]:
     """Train on the sets (plus their partly undated copies), with rounds of learning from own mistakes."""
+    with candidate_counts(args.train_candidates):
+        return _learn(datasets, args, options)
+
+
+def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingModels, dict]:
     training = dict(datasets)
     if args.undated:
         training.update({n + UNDATED: without_some_dates(d, args.undated) for n, d in datasets.items()})
@@ -323,21 +336,46 @@ def fold(dataset: Dataset, k: int, salt: str = "") -> Dataset:
     return Dataset(f"{dataset.name}#{k}", [a for a in dataset.articles if side[key(a)] == k], dataset.labels)
 
 
+_COUNTS = ("TOP_BY_VECTOR", "TOP_BY_NAME", "HEADLINE_TOP_BY_VECTOR", "HEADLINE_TOP_BY_NAME")
+
+
+@contextmanager
+def candidate_counts(setting: tuple[int, ...] | None):
+    """Group with ``setting`` counts of candidates instead of the grouper's (None: its own):
+    ``(VECTOR, NAME)`` for every article, or ``(VECTOR, NAME, HEADLINE_VECTOR, HEADLINE_NAME)``."""
+    if setting is None:
+        yield
+        return
+    saved = tuple(getattr(events, name) for name in _COUNTS)
+    for name, value in zip(_COUNTS, setting * 2 if len(setting) == 2 else setting):
+        setattr(events, name, value)
+    try:
+        yield
+    finally:
+        for name, value in zip(_COUNTS, saved):
+            setattr(events, name, value)
+
+
 def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
-    """B-cubed F1 on stories the model never saw: the estimate for the held-out sets."""
+    """B-cubed F1 on stories the model never saw: the estimate for the held-out sets. With
+    ``--score-candidates``, the same trained models are scored once per candidate setting."""
     table = defaultdict(list)
+    settings = args.score_candidates or [None]
     for k in (0, 1):
         models, _ = learn({n: fold(d, k, args.cv_salt) for n, d in datasets.items()}, args, options)
-        for n, d in datasets.items():
-            held = fold(d, 1 - k, args.cv_salt)
-            predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair)
-            for level in ("event", "story"):
-                gold = {i: g for i, g in held.gold(level).items() if i in {a.id for a in held.articles}}
-                if gold:
-                    table[(n, level)].append(scores(predicted[level], gold)["b3_f1"])
-    print(f"{'set':20} {'level':6} {'fold 0':>7} {'fold 1':>7} {'mean':>7}")
-    for (n, level), v in table.items():
-        print(f"{n:20} {level:6} {v[0]:7.3f} {v[1]:7.3f} {sum(v) / 2:7.3f}")
+        for setting in settings:
+            for n, d in datasets.items():
+                held = fold(d, 1 - k, args.cv_salt)
+                with candidate_counts(setting):
+                    predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair)
+                for level in ("event", "story"):
+                    gold = {i: g for i, g in held.gold(level).items() if i in {a.id for a in held.articles}}
+                    if gold:
+                        table[(setting, n, level)].append(scores(predicted[level], gold)["b3_f1"])
+    print(f"{'candidates':10} {'set':20} {'level':6} {'fold 0':>7} {'fold 1':>7} {'mean':>7}")
+    for (setting, n, level), v in table.items():
+        label = "own" if setting is None else ",".join(map(str, setting))
+        print(f"{label:10} {n:20} {level:6} {v[0]:7.3f} {v[1]:7.3f} {sum(v) / 2:7.3f}")
     return 0
 
 
@@ -376,6 +414,14 @@ def main() -> int:
     parser.add_argument("--repair-in-replay", action="store_true",
                         help="run the replays of the model's own grouping with the local repair too")
     parser.add_argument("--cv-salt", default="", help="--cv: another split of the stories into halves")
+    parser.add_argument("--train-candidates", default=TRAINING_CANDIDATES,
+                        type=lambda s: tuple(int(x) for x in s.split(",")),
+                        help="VECTOR,NAME[,HEADLINE_VECTOR,HEADLINE_NAME] count of candidates in the training "
+                             "replays (default: %(default)s)")
+    parser.add_argument("--score-candidates", nargs="+", default=None,
+                        type=lambda s: tuple(int(x) for x in s.split(",")),
+                        help="--cv: score the same models with each count of candidates, VECTOR,NAME "
+                             "or VECTOR,NAME,HEADLINE_VECTOR,HEADLINE_NAME (events.TOP_BY_*), e.g. 6,4 3,2,4,4")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()

@@ -44,8 +44,14 @@ from storyline.store import grouping as sql
 EVENT_WINDOW_DAYS = 10  # an event's reports lie within days of each other
 STORY_WINDOW_DAYS = 120  # a story's events continue one another within months
 RECENT_ARTICLES = 2000  # undated articles are compared with groups touched this recently
-TOP_BY_VECTOR = 6
-TOP_BY_NAME = 4
+# candidate groups besides the events of the nearest articles (which bring most right ones): the
+# nearest centroids and those sharing the rarest names. 6 and 4 until session 9: fewer cost fewer
+# signals (~30 per candidate), and a headline alone, whose few words make a weak embedding, keeps
+# more (bench/train_grouping.py --cv --score-candidates, docs/benchmarks.md)
+TOP_BY_VECTOR = 3
+TOP_BY_NAME = 2
+HEADLINE_TOP_BY_VECTOR = 4
+HEADLINE_TOP_BY_NAME = 4
 NEIGHBOURS = 10  # nearest earlier articles whose events become candidates and vote
 RAREST_NAMES = 3
 
@@ -160,9 +166,10 @@ class GroupIndex:
         rows = np.flatnonzero(eligible)
         if not len(rows):
             return [self.ids[i] for i in sorted(set(rows_extra))]
+        by_vector, by_names = (HEADLINE_TOP_BY_VECTOR, HEADLINE_TOP_BY_NAME) if art.short else (TOP_BY_VECTOR, TOP_BY_NAME)
         sims = self.centroids[rows] @ art.vector
         # nearest first, ties by the group's sequence number (not its row: rows depend on load order)
-        top = best_first(sims, self.seq[rows], TOP_BY_VECTOR)
+        top = best_first(sims, self.seq[rows], by_vector)
         chosen = {int(rows[j]) for j in top} | set(rows_extra)
         name_idf = art.name_idf  # set by ``art.prepare(stats)``
         names = sorted(art.names, key=lambda x: (-name_idf[x], x))[:RAREST_NAMES]
@@ -171,7 +178,7 @@ class GroupIndex:
             for i in self.by_name.get(name, ()):
                 if eligible[i]:
                     by_name[i] = by_name.get(i, 0.0) + name_idf[name]
-        for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], self.ids[kv[0]]))[:TOP_BY_NAME]:
+        for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], self.ids[kv[0]]))[:by_names]:
             chosen.add(i)
         return [self.ids[i] for i in sorted(chosen)]
 
