@@ -45,7 +45,6 @@ from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
-from storyline.group.repair import REPAIR_SIZE
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
 from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
@@ -89,8 +88,6 @@ def replay(dataset, embedder: str):
             seen_events.add(gold_event)
             group = events.groups.get(gold_event) or GroupProfile.empty(gold_event, dim)
             group.add(prof, stats)
-            # the members' own profiles while the event is small, as the grouper keeps them (``MEMBER_FEATURES``)
-            group.kept = (group.kept or []) + [prof] if group.size <= REPAIR_SIZE else None
             events.put(group, seq)
         if gold_story is not None:
             group = stories.groups.get(gold_story) or GroupProfile.empty(gold_story, dim)

@@ -306,43 +306,6 @@ def test_body_names_cosine_weighs_who_the_body_keeps_naming():
     assert "names_body_cos" not in pair_features(same, group, stats)  # computed only when a model uses it
 
 
-def test_member_signals_compare_with_each_member_of_a_small_event():
-    """A small event holding a report of another fight (a wrong early join) fits a new report of
-    either fight by its sums; its least similar member does not."""
-    import numpy as np
-
-    from storyline.group.signals import GroupProfile, TermStats, pair_features, profile_article
-
-    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
-
-    def report(i, text):
-        body = "Klitschko kept his belts in Germany on Saturday. " + " ".join([text] * 6) + " The crowd cheered." * 8
-        return profile_article(f"a{i}", "Title fight", body, None, None, vec)
-
-    pure, mixed = GroupProfile.empty("p", 4), GroupProfile.empty("m", 4)
-    members = [report(0, "Thompson fell in the sixth at Stade de Suisse."),
-               report(1, "Thompson was beaten in Bern at Stade de Suisse.")]
-    for m in members:
-        pure.add(m, stats)
-    pure.kept = list(members)
-    stray = report(2, "Rahman was stopped at SAP Arena in Mannheim.")
-    for m in members[:1] + [stray]:
-        mixed.add(m, stats)
-    mixed.kept = members[:1] + [stray]
-    new = report(5, "Thompson was stopped at Stade de Suisse.")
-    new.prepare(stats)
-    to_pure = pair_features(new, pure, stats, candidates=True)
-    to_mixed = pair_features(new, mixed, stats, candidates=True)
-    assert to_mixed["member_body_min"] < 0.5 < to_pure["member_body_min"]
-    assert to_mixed["member_tfidf_min"] < to_pure["member_tfidf_min"]
-    assert to_mixed["member_body_min"] < to_mixed["names_body_cos"]  # the sums hide the stray member
-    pure.kept = None  # members not known: the event-level cosines
-    unknown = pair_features(new, pure, stats, candidates=True)
-    assert unknown["member_body_min"] == unknown["names_body_cos"]
-    assert unknown["member_tfidf_min"] == unknown["tfidf_cos"]
-    assert "member_body_min" not in pair_features(new, pure, stats)  # computed only when a model uses it
-
-
 def test_a_dated_report_of_another_day_about_other_actors_is_another_happening():
     import numpy as np
 

@@ -28,7 +28,6 @@ from storyline.group import repair
 from storyline.group.signals import (
     CANDIDATE_FEATURES,
     MAX_MEMBERS,
-    MEMBER_FEATURES,
     ArticleProfile,
     NO_NEIGHBOURS,
     GroupProfile,
@@ -281,8 +280,6 @@ class OnlineGrouper:
         # computed only if the level's model uses them: they cost time per candidate
         self.candidate_signals = {level: frozenset(set(getattr(self.models, level).features) & set(CANDIDATE_FEATURES))
                                   for level in ("event", "story")}
-        # the event model compares the article with each member of a small event: keep them even without ``repair``
-        self.members_used = not self.candidate_signals["event"].isdisjoint(MEMBER_FEATURES)
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self.repair = True  # ``repair``: small events re-checked as they grow
@@ -467,9 +464,8 @@ class OnlineGrouper:
         decision = Decision(art.article_id, event.group_id, story.group_id,
                             None if probability is None else round(probability, 4), explanation)
         self._batch[art.article_id] = decision
-        if self.repair or self.members_used:
-            self._remember(event, art)
         if self.repair:
+            self._remember(event, art)
             if explanation["decision"] == "joined event":
                 self._absorb(event, art, rows)
         return decision
@@ -529,7 +525,6 @@ class OnlineGrouper:
         if target not in gids:
             return None
         threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
-        self._keep_members([target])
         first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
         if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
             return None  # the target cannot win: the rest need not be scored
@@ -540,10 +535,8 @@ class OnlineGrouper:
             rest = GroupProfile.empty(own, len(m.vector))
             for x in others:
                 rest.add(x, self.stats)
-            rest.kept = others
             gids.append(own)
             groups.append(rest)
-        self._keep_members(gids[:len(gids) - (1 if others else 0)])
         rows = first + pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
         gids = [target] + gids
         probabilities = self.models.event.probabilities(rows)
@@ -608,8 +601,6 @@ class OnlineGrouper:
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
-        if index is self.events:
-            self._keep_members(gids)
         rows = pairs_features(art, [index.groups[g] for g in gids], self.stats,
                               [near.get(g, NO_NEIGHBOURS) for g in gids],
                               self.candidate_signals["event" if index is self.events else "story"])
@@ -622,24 +613,6 @@ class OnlineGrouper:
         out = [(float(p), gid, feats) for p, gid, feats in zip(probabilities, gids, rows)]
         out.sort(key=lambda t: (-t[0], t[1]))
         return out
-
-    def _keep_members(self, gids: list[str]) -> None:
-        """Give the small candidate events their members' profiles (``GroupProfile.kept``), for a
-        model that compares with each member (``MEMBER_FEATURES``); read back from the store for an
-        event this grouper did not see grow, so the batches do not matter."""
-        if not self.members_used:
-            return
-        for gid in gids:
-            group = self.events.groups[gid]
-            if group.size > repair.REPAIR_SIZE:
-                group.kept = None
-                continue
-            members = self.small.get(gid)
-            if members is None:
-                members = self._members_from_store(group)
-                if len(members) == group.size:
-                    self.small[gid] = members
-            group.kept = members
 
     def _load_story(self, story_id: str) -> GroupProfile:
         row = sql.load_group(self.conn, "story", story_id)

@@ -264,9 +264,6 @@ class GroupProfile:
     _members: np.ndarray | None = None  # ``members`` stacked, rebuilt after a change
     _core: tuple | None = None  # ``core_names()``, rebuilt after a change
     _core_numbers: tuple | None = None  # ``core_numbers()``, rebuilt after a change
-    # the members' own profiles while the event is small (set by whoever keeps them: the grouper's
-    # ``small``, a training replay); not part of the stored row. None: not known
-    kept: list | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.centroid is None:
@@ -431,14 +428,11 @@ EVENT_FEATURES = (
 )
 # Signals a model may use (``train_grouping.py --with``), computed only when one does: they cost
 # time per candidate (docs/grouping.md, docs/benchmarks.md).
-CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos",
-                      "member_body_min", "member_tfidf_min")
-# of them, those compared with each member of a small event (``GroupProfile.kept``), not with its sums
-MEMBER_FEATURES = ("member_body_min", "member_tfidf_min")
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos")
 
 
 # what tells one happening from another of its story: its own actors, its own numbers
-EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos") + MEMBER_FEATURES
+EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
 
 
 def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
@@ -627,58 +621,7 @@ def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats
         out["numbers_missed"] = core_numbers_missed(art, group)
     if only is None or "names_body_cos" in only:
         out["names_body_cos"] = body_names_cosine(art, group, stats)
-    if only is None or not only.isdisjoint(MEMBER_FEATURES):
-        out.update(member_signals(art, group, stats, out.get("names_body_cos")))
     return out
-
-
-def member_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats, body_cos: float | None) -> dict[str, float]:
-    """Complete link over a small event's members (``GroupProfile.kept``): the least body-name
-    cosine and the least lead TF-IDF cosine of the article with any one member. A wrong early join
-    (the other happening of the same kind) makes a small event of two happenings, which every
-    later report of either happening still fits by its sums; one member of the other happening
-    is enough to lower the least cosine. For a larger event, or one whose members are not kept:
-    the event-level cosines (``names_body_cos``, ``tfidf_cos``' form)."""
-    members = group.kept
-    if not members or len(members) != group.size:
-        body = body_cos if body_cos is not None else body_names_cosine(art, group, stats)
-        return {"member_body_min": body, "member_tfidf_min": _tfidf_to_sums(art, group)}
-    return {"member_body_min": min(_body_cos_member(art, m, stats) for m in members),
-            "member_tfidf_min": min(_tfidf_member(art, m, stats) for m in members)}
-
-
-def _tfidf_to_sums(art: ArticleProfile, group: GroupProfile) -> float:
-    terms, term_idf, weights = group.terms, art.term_idf, art.weights
-    dot = math.fsum([weights[t] * terms[t] * term_idf[t] for t in weights.keys() & terms.keys()])
-    return dot / (art.norm * group.term_norm) if dot and art.norm and group.term_norm else 0.0
-
-
-def _tfidf_member(art: ArticleProfile, m: ArticleProfile, stats: TermStats) -> float:
-    """Lead TF-IDF cosine of the article with one member, with the IDF of now (a member's own
-    ``prepare`` weights are those of its arrival, or none when read back from the store)."""
-    shared = sorted(art.weights.keys() & m.terms.keys())
-    if not shared or not art.norm:
-        return 0.0
-    weighted = stats.weighted(m.terms)
-    norm = math.sqrt(math.fsum(w * w for w in weighted))
-    idf = art.term_idf
-    dot = math.fsum([art.weights[t] * m.terms[t] * idf[t] for t in shared])
-    return dot / (art.norm * norm) if norm else 0.0
-
-
-def _body_cos_member(art: ArticleProfile, m: ArticleProfile, stats: TermStats) -> float:
-    """Body-name cosine of the article with one member (IDF of now; 0 for a headline alone)."""
-    if art.short or not art.body_names or not m.body_names:
-        return 0.0
-    weights, norm = body_name_weights(art, stats)
-    shared = sorted(weights.keys() & m.body_names.keys())
-    if not shared or not norm:
-        return 0.0
-    theirs = stats.weighted(m.body_names)
-    other = math.sqrt(math.fsum(w * w for w in theirs))
-    idf = stats.idfs(shared)
-    dot = math.fsum([weights[n] * m.body_names[n] * i for n, i in zip(shared, idf)])
-    return dot / (norm * other) if other else 0.0
 
 
 def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
