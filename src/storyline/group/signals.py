@@ -587,20 +587,12 @@ def contradicts_day(art: ArticleProfile, group: GroupProfile, stats: TermStats, 
     return core_names_missed(art, group, stats) >= ACTORS_MISSED
 
 
-def names_unread(art: ArticleProfile) -> bool:
-    """A headline: a few title words cannot name everyone, and title case makes every word a name,
-    so the signals that compare who is named (``names_missed``, ``names_novel``, ``names_body_cos``,
-    ``numbers_missed``) read 0. A short text without a title (a brief in sentence case: ECB's short
-    reports) names its actors as any report does."""
-    return art.short and bool(art.title_terms)
-
-
 def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> float:
     """The IDF-weighted share of the group's core names (in at least half its members) that the
     article does not name: two happenings of one kind share the actor but not the opponent, the
     victim, the place. 0 for a headline alone: a few words cannot name everyone (and title case
     makes every word a name)."""
-    core = group.core_names() if not names_unread(art) else ()
+    core = group.core_names() if not art.short else ()
     if not core:
         return 0.0
     names = art.name_idf  # keyed by the article's names: a set look-up (``prepare`` ran)
@@ -645,7 +637,7 @@ def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats
     a report of Klitschko against Rahman names Rahman as often as Klitschko, one of the fight
     against Thompson names Thompson; the lead's name sets share Klitschko, the title, the belts.
     0 for a headline alone (title case makes every word a name)."""
-    if names_unread(art) or not group.body_name_norm or not art.body_names:
+    if art.short or not group.body_name_norm or not art.body_names:
         return 0.0
     weights, norm = body_name_weights(art, stats)
     names, idf = group.body_names, stats.idf
@@ -657,7 +649,7 @@ def headline_names_novel(art: ArticleProfile, group: GroupProfile) -> float:
     """The IDF-weighted share of the names in the article's title and first sentence that no member
     of the group names: the report is about someone else (Thompson, not Rahman; the Red Sox, not
     the Angels). 0 for a headline alone (title case makes every word a name)."""
-    if names_unread(art) or not art.headline_names:
+    if art.short or not art.headline_names:
         return 0.0
     idf = art.name_idf
     total = sum(idf[n] for n in art.headline_names)
@@ -669,7 +661,7 @@ def core_numbers_missed(art: ArticleProfile, group: GroupProfile) -> float:
     """The share of the group's core numbers (in at least half its members, a group of two or more)
     that the article, stating numbers of its own, does not state: two quakes of one place differ
     in magnitude (5.6, 6.1), two fights in the round, two crashes in the toll."""
-    if names_unread(art) or not art.numbers or group.size < 2:
+    if art.short or not art.numbers or group.size < 2:
         return 0.0
     core = group.core_numbers()
     if not core:
