@@ -178,6 +178,7 @@ class Cost:
 
     small: float = 1.0
     hard: float = 1.0
+    within: float = 0.0  # 1: only among each set's negatives (its negatives and positives keep their totals)
     SMALL = 3
 
     def of(self, d: dict, label: int) -> float:
@@ -206,7 +207,14 @@ def _stack(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...],
             continue
         rows += [[d[f] for f in features] for d in x]
         ys += y
-        pair = [cost.of(d, label) for d, label in zip(x, y)] if cost != NO_COST else [1.0] * len(x)
+        if cost == NO_COST:
+            weights += [1.0 / len(x)] * len(x)
+            continue
+        pair = [cost.of(d, label) for d, label in zip(x, y)]
+        if cost.within:  # the costs move weight among a part's negatives only: its classes keep their totals
+            negatives = [p for p, label in zip(pair, y) if not label]
+            scale = len(negatives) / sum(negatives) if negatives else 1.0
+            pair = [p if label else p * scale for p, label in zip(pair, y)]
         total = sum(pair)
         weights += [p / total for p in pair]
     return np.array(rows), np.array(ys), np.array(weights) * len(rows)
@@ -421,7 +429,8 @@ def main() -> int:
                              "(to measure what they add)")
     parser.add_argument("--cost", type=parse_cost, default=NO_COST,
                         help="event model: extra weight of costly negative pairs, e.g. small:3,hard:2 (a join into an "
-                             "event of up to 3 reports; into the other happening of the article's topic)")
+                             "event of up to 3 reports; into the other happening of the article's topic); within:1 "
+                             "moves weight among each set's negatives only")
     parser.add_argument("--repair", action=argparse.BooleanOptionalAction, default=None,
                         help="score with the local repair of small events on or off (default: the grouper's; "
                              "training replays always run without it)")
