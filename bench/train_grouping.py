@@ -11,6 +11,9 @@ sessions 5 and 6).
 ``--cv`` scores on held-out stories instead (``--cv-salt``: another split into halves; the figures
 move by several points between splits, so compare settings over a few); ``--without`` leaves
 signals out and ``--with`` sets the candidate signals used, to measure what one adds.
+``--cost small:W,hard:W`` weighs the event model's costly negative pairs more (a join into an event
+of up to 3 reports; into the other happening of the article's own ECB+ topic): measured in
+session 9, not better on unseen stories (docs/benchmarks.md).
 
 Training examples come from replaying each dev set online, in file order, with the *gold* groups
 as the state: for every article, the candidates that the online index would retrieve (same
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import re
 import sys
 from collections import Counter, defaultdict
@@ -71,8 +75,9 @@ def replay(dataset, embedder: str):
         if has_events and gold_event is not None:
             votes = near.votes("event", rows, sims)
             gids = events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes)
-            ev_x += pairs_features(prof, [events.groups[g] for g in gids], stats,
+            feats = pairs_features(prof, [events.groups[g] for g in gids], stats,
                                    [votes.get(g, NO_NEIGHBOURS) for g in gids], True)
+            ev_x += [_marked(f, gold_event, g) for f, g in zip(feats, gids)]
             ev_y += [int(g == gold_event) for g in gids]
         first_of_event = gold_event is None or gold_event not in seen_events
         if gold_story is not None and first_of_event:
@@ -117,7 +122,7 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
             return
         counts = members[level][gid]
         majority = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
-        out[level][0].append(feats)
+        out[level][0].append(_marked(feats, gold, majority) if level == "event" else feats)
         out[level][1].append(int(majority == gold))
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +151,20 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
     return out["event"], out["story"]
 
 
+def topic(label: str) -> str:
+    """An ECB+ topic's two happenings share the topic: "25_ecb" and "25_ecbplus" (other sets' labels
+    are their own topic)."""
+    return re.sub(r"_ecb(plus)?$", "", label)
+
+
+def _marked(feats: dict, gold: str | None, candidate: str | None) -> dict:
+    """The pair's signals with ``_hard`` set when the candidate is the other happening of the
+    article's topic (its gold group's sibling): the negative whose wrong join starts a cascade
+    (``--cost``). Keys starting with "_" are not signals (``_stack`` reads the model's only)."""
+    hard = gold is not None and candidate is not None and candidate != gold and topic(candidate) == topic(gold)
+    return dict(feats, _hard=1.0) if hard else feats
+
+
 @dataclass
 class _Placed:
     article_id: str
@@ -153,22 +172,59 @@ class _Placed:
     story: str
 
 
-def _stack(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...]
+@dataclass(frozen=True)
+class Cost:
+    """Extra weight of the negative pairs whose wrong join costs most (``--cost``): a join into a
+    small event (``small``, the candidate has up to ``SMALL`` reports: the event then grows around
+    the wrong report) and a join into the other happening of the article's own topic (``hard``)."""
+
+    small: float = 1.0
+    hard: float = 1.0
+    within: float = 0.0  # 1: only among each set's negatives (its negatives and positives keep their totals)
+    SMALL = 3
+
+    def of(self, d: dict, label: int) -> float:
+        if label:
+            return 1.0
+        w = self.hard if d.get("_hard") else 1.0
+        return w * (self.small if d["log_size"] <= math.log(self.SMALL) + 1e-9 else 1.0)
+
+
+NO_COST = Cost()
+
+
+def parse_cost(text: str) -> Cost:
+    """``small:3,hard:2`` -> Cost(small=3, hard=2)."""
+    values = dict(item.split(":") for item in text.split(",") if item)
+    return Cost(**{k: float(v) for k, v in values.items()})
+
+
+def _stack(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], cost: Cost = NO_COST
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Signals, labels and sample weights of all parts, each part (dataset) weighing the same."""
+    """Signals, labels and sample weights of all parts, each part (dataset) weighing the same; within
+    a part, a pair weighs its ``cost``."""
     rows, ys, weights = [], [], []
     for x, y in parts:
         if not x:
             continue
         rows += [[d[f] for f in features] for d in x]
         ys += y
-        weights += [1.0 / len(x)] * len(x)
+        if cost == NO_COST:
+            weights += [1.0 / len(x)] * len(x)
+            continue
+        pair = [cost.of(d, label) for d, label in zip(x, y)]
+        if cost.within:  # the costs move weight among a part's negatives only: its classes keep their totals
+            negatives = [p for p, label in zip(pair, y) if not label]
+            scale = len(negatives) / sum(negatives) if negatives else 1.0
+            pair = [p if label else p * scale for p, label in zip(pair, y)]
+        total = sum(pair)
+        weights += [p / total for p in pair]
     return np.array(rows), np.array(ys), np.array(weights) * len(rows)
 
 
-def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...]) -> LinearModel:
+def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], cost: Cost = NO_COST) -> LinearModel:
     """Logistic regression on standardised signals; every part (dataset) weighs the same."""
-    X, y, w = _stack(parts, features)
+    X, y, w = _stack(parts, features, cost)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
     clf = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
@@ -179,7 +235,7 @@ def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...]) ->
 
 def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
               trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
-              bags: int = 1) -> TreeModel:
+              bags: int = 1, cost: Cost = NO_COST) -> TreeModel:
     """Gradient-boosted trees on the raw signals; every part (dataset) weighs the same.
 
     ``bags`` > 1 averages that many boosted models, each fitted with its own seed on a random
@@ -187,7 +243,7 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     depends less on the few pairs that decide one model's early splits. They ship as one model
     (all trees, each leaf value divided by ``bags``), so applying it costs ``bags`` x ``trees``.
     """
-    X, y, w = _stack(parts, features)
+    X, y, w = _stack(parts, features, cost)
     for label in (0, 1):  # balanced classes, as the linear model's class_weight="balanced"
         w[y == label] *= w.sum() / (2 * w[y == label].sum())
     fitted = []
@@ -273,16 +329,17 @@ def _joined(replays: list[tuple]) -> tuple:
 
 
 def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str = "trees",
-          without: tuple[str, ...] = (), with_: tuple[str, ...] = (), **tree_options) -> GroupingModels:
+          without: tuple[str, ...] = (), with_: tuple[str, ...] = (), cost: Cost = NO_COST,
+          **tree_options) -> GroupingModels:
     """The event and the story model (the shipped weights use trees for both; ``linear`` is kept
     for comparison, docs/benchmarks.md). ``without``: signals left out, ``with_``: candidate signals
-    added (to measure what one adds)."""
-    def make(level_kind: str):
-        return partial(fit_trees, **tree_options) if level_kind == "trees" else fit
+    added (to measure what one adds). ``cost``: the event pairs' costs (``--cost``)."""
+    def make(level_kind: str, level_cost: Cost = NO_COST):
+        return partial(fit_trees, cost=level_cost, **tree_options) if level_kind == "trees" else partial(fit, cost=level_cost)
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
-    return GroupingModels(event=make(kind)([examples[n][0] for n in names], event_features),
+    return GroupingModels(event=make(kind, cost)([examples[n][0] for n in names], event_features),
                           story=make(story_kind)([examples[n][1] for n in names], story_features))
 
 
@@ -307,7 +364,7 @@ def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingM
     examples = {n: _joined([replay(p, args.embedder) for p in _pieces(d)]) for n, d in training.items()}
     for n, ((ex, ey), (sx, sy)) in examples.items():
         print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
-    models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, **options)
+    models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, args.cost, **options)
     for round_number in range(args.rounds):
         for n, d in training.items():
             (ex, ey), (sx, sy) = examples[n]
@@ -316,7 +373,7 @@ def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingM
             examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
             print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
                   f"+{len(ty)} story pairs ({sum(ty)} positive)")
-        models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, **options)
+        models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, args.cost, **options)
     return models, examples
 
 
@@ -329,7 +386,7 @@ def fold(dataset: Dataset, k: int, salt: str = "") -> Dataset:
     def key(article) -> str:
         label = dataset.labels.get(article.id, {})
         story = label.get("story") or label.get("event") or article.id
-        return re.sub(r"_ecb(plus)?$", "", story)  # an ECB+ topic's two sub-topics stay on one side
+        return topic(story)  # an ECB+ topic's two sub-topics stay on one side
 
     ranked = sorted({key(a) for a in dataset.articles}, key=lambda x: hashlib.blake2b((salt + x).encode()).hexdigest())
     side = {story: rank % 2 for rank, story in enumerate(ranked)}
@@ -408,6 +465,10 @@ def main() -> int:
     parser.add_argument("--without", type=lambda s: tuple(x for x in s.split(",") if x), default=(),
                         help="signals to leave out, comma-separated, 'story:' or 'event:' before one for one level only "
                              "(to measure what they add)")
+    parser.add_argument("--cost", type=parse_cost, default=NO_COST,
+                        help="event model: extra weight of costly negative pairs, e.g. small:3,hard:2 (a join into an "
+                             "event of up to 3 reports; into the other happening of the article's topic); within:1 "
+                             "moves weight among each set's negatives only")
     parser.add_argument("--repair", action=argparse.BooleanOptionalAction, default=None,
                         help="score with the local repair of small events on or off (default: the grouper's; "
                              "training replays always run without it)")
@@ -442,7 +503,7 @@ def main() -> int:
                 settings = [("all", training), ("lodo", [n for n in training
                                                          if n.split(UNDATED)[0].split(YOUNG)[0] != held])]
             for setting, names in settings:
-                m = models if setting == "all" else train(examples, names, args.kind, args.story_kind, args.without, args.with_, **options)
+                m = models if setting == "all" else train(examples, names, args.kind, args.story_kind, args.without, args.with_, args.cost, **options)
                 predicted, _ = run_ours(datasets[held], embedder=args.embedder, models=m, repair=args.repair)
                 for level in ("event", "story"):
                     gold = datasets[held].gold(level)
