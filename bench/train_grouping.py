@@ -352,6 +352,10 @@ TRAINING_CANDIDATES = (6, 4)
 def learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingModels, dict]:
     """Train on the sets (plus their partly undated copies), with rounds of learning from own mistakes."""
     with candidate_counts(args.train_candidates):
+        if args.plain_story and args.cost != NO_COST:  # the event model costed, the story model as without
+            costed, examples = _learn(datasets, args, options)
+            plain, _ = _learn(datasets, argparse.Namespace(**{**vars(args), "cost": NO_COST}), options)
+            return GroupingModels(event=costed.event, story=plain.story), examples
         return _learn(datasets, args, options)
 
 
@@ -475,6 +479,9 @@ def main() -> int:
     parser.add_argument("--repair-in-replay", action="store_true",
                         help="run the replays of the model's own grouping with the local repair too")
     parser.add_argument("--cv-salt", default="", help="--cv: another split of the stories into halves")
+    parser.add_argument("--plain-story", action="store_true",
+                        help="with --cost: the story model from a training without the costs (its replays "
+                             "grouped by the uncosted event model)")
     parser.add_argument("--train-candidates", default=TRAINING_CANDIDATES,
                         type=lambda s: tuple(int(x) for x in s.split(",")),
                         help="VECTOR,NAME[,HEADLINE_VECTOR,HEADLINE_NAME] count of candidates in the training "
