@@ -166,7 +166,21 @@ def test_folders_are_walked_recursively_sorted_hidden_skipped(tmp_path):
         (root / rel).write_text(english_body(seed), encoding="utf-8")
     articles, rejected = _read(root)
     assert not rejected
-    assert [a.id for a in articles] == ["a", "z", "q", "m"]  # files of a folder first, then subfolders, sorted
+    # files of a folder first, then subfolders, sorted; below the walked folder the subfolders name the id
+    assert [a.id for a in articles] == ["a", "z", "a_sub/deeper/q", "b_sub/m"]
+    [direct], _ = _read(root / "b_sub" / "m.txt")  # a file given by name: its name alone
+    assert direct.id == "m"
+
+
+def test_two_index_pages_in_different_folders_are_two_articles(tmp_path):
+    """A crawl keeps one page per folder under the same name: both are read, under their own ids."""
+    for site, seed in (("site-a", 7), ("site-b", 8)):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "index.html").write_text(html_page(f"Headline of {site}", english_body(seed)),
+                                                    encoding="utf-8")
+    articles, rejected = _read(tmp_path)
+    assert not rejected
+    assert [a.id for a in articles] == ["site-a/index", "site-b/index"]
 
 
 def test_content_sniffing_beats_the_extension(tmp_path):

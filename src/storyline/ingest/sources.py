@@ -214,14 +214,19 @@ def _walk(root: Path, skipped: set[str]) -> Iterator[Source | tuple[str, str]]:
                 continue
             path = Path(folder) / name
             if path.is_file() and not (skipped and _real(path) in skipped):
-                yield Source(origin=str(path), stem=article_stem(path), path=path)
+                yield Source(origin=str(path), stem=article_stem(path, root), path=path)
     yield from pending
 
 
-def article_stem(path: Path) -> str:
-    """The file name without its extensions ("a.warc.gz" -> "a"): an article id for a one-article file."""
+def article_stem(path: Path, root: Path | None = None) -> str:
+    """The file name without its extensions ("a.warc.gz" -> "a"): an article id for a one-article file.
+
+    Below a walked folder ``root``, the subfolders count too ("site-a/index.html" -> "site-a/index"):
+    crawls keep one page per folder under the same name, and two ``index.html`` must not share an id."""
+    folders = path.parent.relative_to(root).parts if root is not None else ()
     name = path.name
     for suffix in (".gz", ".bz2"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    name = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return "/".join((*folders, name))
