@@ -147,12 +147,23 @@ def test_names_and_numbers_patterns_match_their_boundary_first_forms():
         assert _NUMBER.findall(line) == plain_number.findall(line), line
 
 
+def _top(counts, n: int):
+    """The ``n`` most frequent, ties by term, in their order: how profiles were pruned before
+    session 9 (a new Counter each time)."""
+    from collections import Counter
+
+    kth = sorted(counts.values(), reverse=True)[n - 1]
+    above = sum(1 for c in counts.values() if c > kth)
+    tied = frozenset(sorted(t for t, c in counts.items() if c == kth)[:n - above])
+    return Counter({t: c for t, c in counts.items() if c > kth or (c == kth and t in tied)})
+
+
 def test_keep_top_equals_the_plain_top_in_content_and_order():
     """Grouping prunes a profile's counts in place (``_keep_top``, session 9): the same terms, counts
     and order as the plain form, ties at the cut included."""
     from collections import Counter
 
-    from storyline.group.signals import _keep_top, _top
+    from storyline.group.signals import _keep_top
 
     rng = random.Random(6)
     words = [f"w{i:03d}" for i in range(300)]

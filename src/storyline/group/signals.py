@@ -357,15 +357,6 @@ def _add_counts(counts: Counter, more: Counter) -> None:
     dict.update(counts, zip(keys, map(add, map(counts.get, keys, repeat(0)), more.values())))
 
 
-def _top(counts: Counter, n: int) -> Counter:
-    """The ``n`` most frequent, ties by term, in their order here: the plain form of ``_keep_top``
-    (``tests/test_exact_fast_paths.py`` compares them)."""
-    kth = sorted(counts.values(), reverse=True)[n - 1]
-    above = sum(1 for c in counts.values() if c > kth)
-    tied = frozenset(sorted(t for t, c in counts.items() if c == kth)[:n - above])
-    return Counter({t: c for t, c in counts.items() if c > kth or (c == kth and t in tied)})
-
-
 def _keep_top(counts: Counter, n: int) -> None:
     """Drop all but the ``n`` most frequent, ties by term, keeping the rest in their order. No
     caller depends on the order (sums over profiles are exact; a profile read back from the store
