@@ -35,10 +35,16 @@ from grouping_bench import stream  # noqa: E402
 
 from storyline.embed import get_embedder  # noqa: E402
 from storyline.evaluate import (  # noqa: E402
+    BERTOPIC_GRID,
+    DENSE_GRID,
+    TFIDF_GRID,
     Dataset,
     _agglomerative,
+    bertopic_topics,
     load_dataset,
+    tfidf_distances,
     tuned,
+    vector_distances,
 )
 from storyline.group.events import OnlineGrouper  # noqa: E402
 from storyline.group.pipeline import group_batch  # noqa: E402
@@ -57,39 +63,28 @@ def cleaned_stream(base: list[Article], count: int) -> list[Article]:
     return out
 
 
-def full_texts(articles: list[Article]) -> list[str]:
-    return [f"{a.title}\n{a.text}" if a.title else a.text for a in articles]
-
-
 def tfidf_agglomerative(articles: list[Article], threshold: float) -> list[int]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    return _agglomerative(tfidf_distances(articles), threshold)
 
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(full_texts(articles))
-    return _agglomerative(np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0), threshold)
+
+def static_embeddings(articles: list[Article]) -> tuple[list[str], np.ndarray]:
+    texts = [lead_text(a.title, a.text) for a in articles]
+    return texts, get_embedder("static").encode(texts)
 
 
 def static_agglomerative(articles: list[Article], threshold: float) -> list[int]:
-    vecs = get_embedder("static").encode([lead_text(a.title, a.text) for a in articles])
-    return _agglomerative(np.clip(1.0 - vecs @ vecs.T, 0.0, 2.0), threshold)
+    return _agglomerative(vector_distances(static_embeddings(articles)[1]), threshold)
 
 
 def bertopic_static(articles: list[Article], size: float) -> list[int]:
-    from bertopic import BERTopic
-    from hdbscan import HDBSCAN
-    from umap import UMAP
-
-    texts = [lead_text(a.title, a.text) for a in articles]
-    vecs = get_embedder("static").encode(texts)
-    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
-    hdb = HDBSCAN(min_cluster_size=int(size), metric="euclidean", cluster_selection_method="eom")
-    topics, _ = BERTopic(umap_model=umap, hdbscan_model=hdb, calculate_probabilities=False).fit_transform(texts, vecs)
-    return list(topics)
+    return bertopic_topics(*static_embeddings(articles), size)
 
 
+# the quality baselines (``storyline.evaluate``) on the static embedder, with their grids
 BASELINES = {
-    "TF-IDF + agglomerative": (tfidf_agglomerative, [x / 20 for x in range(8, 20)] + [0.97, 0.99]),
-    "static + agglomerative": (static_agglomerative, [x / 20 for x in range(4, 20)]),
-    "BERTopic (static)": (bertopic_static, [2, 3, 5, 8, 12]),
+    "TF-IDF + agglomerative": (tfidf_agglomerative, TFIDF_GRID),
+    "static + agglomerative": (static_agglomerative, DENSE_GRID),
+    "BERTopic (static)": (bertopic_static, BERTOPIC_GRID),
 }
 
 

@@ -175,43 +175,59 @@ def tuned(dataset: Dataset, level: str, cluster: Callable[[float], list[int]], g
     return best
 
 
-def baseline_tfidf(dataset: Dataset, level: str):
-    """TF-IDF over the whole article (title and body: what a user of this baseline would feed it,
-    and what reproduces the issue's reference figures; on title + lead it scores 0.81 on T17)."""
+def tfidf_distances(articles: list[Article]) -> np.ndarray:
+    """Cosine distances of TF-IDF over the whole article (title and body: what a user of this
+    baseline would feed it, and what reproduces the issue's reference figures; on title + lead it
+    scores 0.81 on T17)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = [f"{a.title}\n{a.text}" if a.title and a.title != a.text else a.text for a in dataset.articles]
+    texts = [f"{a.title}\n{a.text}" if a.title and a.title != a.text else a.text for a in articles]
     matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1).fit_transform(texts)
-    distances = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)
-    grid = [x / 20 for x in range(8, 20)] + [0.97, 0.99, 0.995, 0.999]
-    return tuned(dataset, level, lambda t: _agglomerative(distances, t), grid)
+    return np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)
+
+
+def vector_distances(vecs: np.ndarray) -> np.ndarray:
+    """Cosine distances of unit-length embeddings."""
+    return np.clip(1.0 - vecs @ vecs.T, 0.0, 2.0)
+
+
+def bertopic_topics(texts: list[str], vecs: np.ndarray, size: float) -> list[int]:
+    """BERTopic's topics (UMAP + HDBSCAN with ``size`` as the least cluster size) on given embeddings."""
+    from bertopic import BERTopic
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+    hdb = HDBSCAN(min_cluster_size=int(size), metric="euclidean", cluster_selection_method="eom",
+                  prediction_data=True)
+    topics, _ = BERTopic(umap_model=umap, hdbscan_model=hdb, calculate_probabilities=False).fit_transform(
+        texts, vecs)
+    return list(topics)
+
+
+TFIDF_GRID = [x / 20 for x in range(8, 20)] + [0.97, 0.99, 0.995, 0.999]
+DENSE_GRID = [x / 20 for x in range(4, 20)]
+BERTOPIC_GRID = [2, 3, 5, 8, 12]
+
+
+def baseline_tfidf(dataset: Dataset, level: str):
+    distances = tfidf_distances(dataset.articles)
+    return tuned(dataset, level, lambda t: _agglomerative(distances, t), TFIDF_GRID)
 
 
 def baseline_dense(dataset: Dataset, level: str, embedder: str = "minilm"):
-    vecs = cached_embeddings(lead_texts(dataset), embedder)
-    distances = np.clip(1.0 - vecs @ vecs.T, 0.0, 2.0)
-    return tuned(dataset, level, lambda t: _agglomerative(distances, t), [x / 20 for x in range(4, 20)])
+    distances = vector_distances(cached_embeddings(lead_texts(dataset), embedder))
+    return tuned(dataset, level, lambda t: _agglomerative(distances, t), DENSE_GRID)
 
 
 def baseline_bertopic(dataset: Dataset, level: str, embedder: str = "minilm"):
     try:
-        from bertopic import BERTopic
-        from hdbscan import HDBSCAN
-        from umap import UMAP
+        import bertopic, hdbscan, umap  # noqa: F401, E401
     except ImportError:
         return None
     texts = lead_texts(dataset)
     vecs = cached_embeddings(texts, embedder)
-
-    def cluster(size: float) -> list[int]:
-        umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
-        hdb = HDBSCAN(min_cluster_size=int(size), metric="euclidean", cluster_selection_method="eom",
-                      prediction_data=True)
-        topics, _ = BERTopic(umap_model=umap, hdbscan_model=hdb, calculate_probabilities=False).fit_transform(
-            texts, vecs)
-        return list(topics)
-
-    return tuned(dataset, level, cluster, [2, 3, 5, 8, 12])
+    return tuned(dataset, level, lambda size: bertopic_topics(texts, vecs, size), BERTOPIC_GRID)
 
 
 BASELINES = {
