@@ -318,3 +318,63 @@ def test_band_rows_in_either_tier_find_copies_and_an_update_drops_them_from_both
         assert db.ingest([tmp_path / "run3.jsonl"], workers=1).near_duplicates == 1
         assert db.article("near-2").duplicate_of == "other"  # found in the small table
         assert db.article("near-3").duplicate_of is None  # the old text of "other" is gone
+
+
+def _copy_state(db, *ids):
+    return {i: (db.article(i).duplicate_of, db.article(i).duplicate_kind) for i in ids}
+
+
+def test_copies_of_an_original_whose_text_is_replaced_are_placed_again(tmp_path, db_path):
+    """A copy keeps the text its original had: when the original is rewritten, the oldest copy
+    becomes the original of that text (its bands, its annotations), the others follow it, and
+    the rewritten original loses the annotations of its old text."""
+    body = english_body(42, sentences=6)
+    lines = body.split("\n")
+    old = {"id": "orig", "title": "Harbour deal signed", "text": body, "source": "a.example"}
+    exact = {"id": "exact-copy", "title": "Harbour deal signed", "text": body, "source": "b.example"}
+    near = {"id": "near-copy", "title": "Deal signed at harbour", "source": "c.example",
+            "text": "\n".join(lines[:5] + ["Read more stories like this on our website every day."])}
+    other = {"id": "other", "title": "Storm closes schools", "text": english_body(7, sentences=6)}
+    write_jsonl(tmp_path / "run1.jsonl", [old, exact, near, other])
+    with storyline.open(db_path) as db:
+        db.ingest([tmp_path / "run1.jsonl"], workers=1)
+        assert _copy_state(db, "exact-copy", "near-copy") == {
+            "exact-copy": ("orig", "exact"), "near-copy": ("orig", "near")}
+        assert db.annotations("orig") is not None and db.annotations("exact-copy") is None
+        events = {a["id"]: a["event"] for a in db.assignments()}
+
+    # the original is rewritten into a copy of another stored article
+    write_jsonl(tmp_path / "run2.jsonl", [{**old, "title": other["title"], "text": other["text"]}])
+    with storyline.open(db_path) as db:
+        report = db.ingest([tmp_path / "run2.jsonl"], workers=1)
+        assert (report.updated, report.added, report.exact_duplicates) == (1, 0, 1)
+        assert _copy_state(db, "orig", "exact-copy", "near-copy") == {
+            "orig": ("other", "exact"), "exact-copy": (None, None), "near-copy": ("exact-copy", "near")}
+        assert "near_duplicate_similarity" not in db.article("exact-copy").meta
+        assert db.article("near-copy").meta["near_duplicate_similarity"] >= 0.6
+        assert db.annotations("orig") is None  # a copy's annotations are its original's
+        assert db.annotations("exact-copy") is not None
+        assert db.store.signatures(["exact-copy"]) and not db.store.signatures(["orig"])
+        assert {a["id"]: a["event"] for a in db.assignments()}["exact-copy"] == events["exact-copy"]
+        assert db.store.integrity_ok()
+
+    # the old text arriving again is a copy of the copy that now holds it
+    again = {"id": "late-copy", "title": "Harbour deal signed", "text": body, "source": "d.example"}
+    write_jsonl(tmp_path / "run3.jsonl", [again])
+    with storyline.open(db_path) as db:
+        db.ingest([tmp_path / "run3.jsonl"], workers=1)
+        assert _copy_state(db, "late-copy") == {"late-copy": ("exact-copy", "exact")}
+
+
+def test_copies_of_a_lightly_corrected_original_stay_its_copies(tmp_path, db_path):
+    body = english_body(42, sentences=6)
+    old = {"id": "orig", "title": "Harbour deal signed", "text": body, "source": "a.example"}
+    exact = {"id": "exact-copy", "title": "Harbour deal signed", "text": body, "source": "b.example"}
+    write_jsonl(tmp_path / "run1.jsonl", [old, exact])
+    corrected = {**old, "text": body + "\nCorrection: the deal was signed on Tuesday."}
+    write_jsonl(tmp_path / "run2.jsonl", [corrected])
+    with storyline.open(db_path) as db:
+        db.ingest([tmp_path / "run1.jsonl"], workers=1)
+        db.ingest([tmp_path / "run2.jsonl"], workers=1)
+        assert _copy_state(db, "orig", "exact-copy") == {"orig": (None, None), "exact-copy": ("orig", "near")}
+        assert any("Tuesday" in t.text for t in db.annotations("orig").times)  # annotated anew

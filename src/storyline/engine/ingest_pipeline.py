@@ -203,6 +203,7 @@ class Deduplicator:
                 derive_dedup_keys(art)
             art.content_hash = art.derived["content_hash"]
             art.duplicate_of = art.duplicate_kind = None
+            art.meta.pop("near_duplicate_similarity", None)  # a stored copy placed again may be an original now
         stored_originals = self.store.originals_by_hash((a.content_hash for a in articles), exclude=batch_ids)
         sigs = {a.id: a.derived["minhash"] for a in articles if a.content_hash not in stored_originals}
         bands = {article_id: sig.bands() for article_id, sig in sigs.items() if sig is not None}
@@ -391,7 +392,10 @@ class _BatchFinisher:
         with clock("outlet boilerplate"):
             line_counts = self.boilerplate.apply(cleaned)
         with clock("dedup"):
-            signatures = self.dedup.apply(cleaned)
+            # copies of the articles this batch updates copied their old text: placed again after the batch
+            rechecked = self.store.copies_of((a.id for a in cleaned if a.meta.get("updated")),
+                                             exclude={a.id for a in cleaned})
+            signatures = self.dedup.apply(cleaned + rechecked)
         for art in cleaned:
             if art.meta.pop("updated"):
                 report.updated += 1
@@ -407,7 +411,7 @@ class _BatchFinisher:
                 # the articles are written in a thread while the batch is placed in events here: the
                 # placing only reads the group tables, which the write does not touch, and writes
                 # nothing until ``save``, so the order cannot change a result (tested)
-                writing = Alongside(self.store.write_articles, cleaned, run_id=report.run_id,
+                writing = Alongside(self.store.write_articles, cleaned + rechecked, run_id=report.run_id,
                                     signatures=signatures, source_lines=line_counts, rejections=rejections)
                 try:
                     if self.group:  # events and stories; copies take their original's place
@@ -419,7 +423,7 @@ class _BatchFinisher:
                         writing.wait()
                 if self.annotate:  # entities, dates, figures, quotes, claims of the batch's non-duplicates
                     with clock("annotate"):
-                        annotate_and_store(self.store, [a for a in cleaned if a.duplicate_of is None],
+                        annotate_and_store(self.store, [a for a in cleaned + rechecked if a.duplicate_of is None],
                                            report.run_id, self.executor)
                 if self.group:
                     with clock("group"), self.store.transaction():

@@ -237,6 +237,18 @@ class Store:
                     out.setdefault(row[0], []).append((row[2], row[1]))
         return out
 
+    def copies_of(self, article_ids: Iterable[str], *, exclude: set[str] = frozenset()) -> list[Article]:
+        """The stored copies of these articles, oldest first."""
+        out: list[tuple[int, Article]] = []
+        for chunk in _chunks(sorted(set(article_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE duplicate_of IN ({marks})", chunk
+            ):
+                if row["article_id"] not in exclude:
+                    out.append((row["rowid"], _article_from_row(row)))
+        return [article for _, article in sorted(out, key=lambda pair: pair[0])]
+
     def signatures(self, article_ids: list[str]) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for chunk in _chunks(article_ids, 500):
@@ -258,6 +270,8 @@ class Store:
     ) -> None:
         """Insert or replace a batch of articles with their MinHash data and the batch's rejections,
         in one transaction: a run killed midway keeps whole batches or nothing of one."""
+        from storyline.store.annotations import delete_annotations
+
         with self.transaction():
             self.conn.executemany(
                 "INSERT INTO rejections (run_id, origin, reason) VALUES (?, ?, ?)",
@@ -285,8 +299,9 @@ class Store:
                     run_id,
                 )
                 stored = self.conn.execute("SELECT rowid FROM articles WHERE article_id = ?", (art.id,)).fetchone()
-                if stored:  # an update: its old near-duplicate data goes; new data follows when it is an original
+                if stored:  # an update: its old near-duplicate data and annotations go; new ones follow
                     rowid = stored[0]
+                    delete_annotations(self.conn, art.id)  # they described the text it replaces
                     if rowid in unindexed:  # inserted earlier in this batch: its update trigger needs it indexed
                         self._index_text(unindexed)
                     band_index.add_bands(self.conn, banded)  # the drop below must see them

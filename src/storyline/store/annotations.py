@@ -27,7 +27,7 @@ def write_annotations(conn: sqlite3.Connection, annotations: Iterable[Annotation
     _link_entities(conn, annotations)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for ann in annotations:
-        _delete(conn, ann.article_id)
+        delete_annotations(conn, ann.article_id)
         conn.execute(
             "INSERT INTO article_annotations (article_id, annotator, annotated_at, run_id, body_offset, anchor_date, "
             "anchor_kind, event_date, event_date_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -58,7 +58,7 @@ def write_annotations(conn: sqlite3.Connection, annotations: Iterable[Annotation
               c.sentence_end, c.party_source) for c in ann.claims],
         )
     for article_id, error in sorted((errors or {}).items()):
-        _delete(conn, article_id)
+        delete_annotations(conn, article_id)
         conn.execute(
             "INSERT INTO article_annotations (article_id, annotator, annotated_at, run_id, body_offset, error) "
             "VALUES (?, ?, ?, ?, 0, ?)",
@@ -66,7 +66,8 @@ def write_annotations(conn: sqlite3.Connection, annotations: Iterable[Annotation
         )
 
 
-def _delete(conn: sqlite3.Connection, article_id: str) -> None:
+def delete_annotations(conn: sqlite3.Connection, article_id: str) -> None:
+    """Forget an article's annotations (re-annotated, or its text replaced: they described the old one)."""
     for table in (*_TABLES, "article_annotations"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
