@@ -347,7 +347,8 @@ def test_copies_of_an_original_whose_text_is_replaced_are_placed_again(tmp_path,
     write_jsonl(tmp_path / "run2.jsonl", [{**old, "title": other["title"], "text": other["text"]}])
     with storyline.open(db_path) as db:
         report = db.ingest([tmp_path / "run2.jsonl"], workers=1)
-        assert (report.updated, report.added, report.exact_duplicates) == (1, 0, 1)
+        assert (report.updated, report.added, report.exact_duplicates, report.copies_rechecked) == (1, 0, 1, 2)
+        assert "2 stored copies checked again" in report.summary()
         assert _copy_state(db, "orig", "exact-copy", "near-copy") == {
             "orig": ("other", "exact"), "exact-copy": (None, None), "near-copy": ("exact-copy", "near")}
         assert "near_duplicate_similarity" not in db.article("exact-copy").meta

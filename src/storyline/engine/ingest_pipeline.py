@@ -48,6 +48,7 @@ class RunReport:
     unchanged: int = 0
     exact_duplicates: int = 0
     near_duplicates: int = 0
+    copies_rechecked: int = 0  # stored copies deduplicated again: the text they copied was replaced
     rejections: list[Rejection] = field(default_factory=list)
     run_id: int | None = None
     seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage: read, clean, dedup, store
@@ -69,6 +70,7 @@ class RunReport:
             "duplicates": self.duplicates,
             "exact_duplicates": self.exact_duplicates,
             "near_duplicates": self.near_duplicates,
+            "copies_rechecked": self.copies_rechecked,
             "rejected": len(self.rejections),
         }
 
@@ -79,6 +81,8 @@ class RunReport:
             f"{self.duplicates} duplicates ({self.exact_duplicates} exact, {self.near_duplicates} near); "
             f"{len(self.rejections)} inputs rejected"
         )
+        if self.copies_rechecked:
+            line += f"; {self.copies_rechecked} stored copies checked again (the text they copied was replaced)"
         if self.rejections:
             reasons = Counter(_reason_kind(r.reason) for r in self.rejections)
             line += " (" + ", ".join(f"{n} {kind}" for kind, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))) + ")"
@@ -396,6 +400,7 @@ class _BatchFinisher:
             rechecked = self.store.copies_of((a.id for a in cleaned if a.meta.get("updated")),
                                              exclude={a.id for a in cleaned})
             signatures = self.dedup.apply(cleaned + rechecked)
+        report.copies_rechecked += len(rechecked)
         for art in cleaned:
             if art.meta.pop("updated"):
                 report.updated += 1
