@@ -42,6 +42,10 @@ class LinearModel:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         return np.array([self.probability(r) for r in rows])
 
+    def probabilities_of(self, rows: list[list[float]], columns: tuple[str, ...]) -> np.ndarray:
+        """``probabilities`` of rows of values named by ``columns`` (``signals.pairs_signals``)."""
+        return self.probabilities([dict(zip(columns, row)) for row in rows])
+
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(self.contributions(values).values())
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -79,6 +83,7 @@ class TreeModel:
         self._dict = d
         values = itemgetter(*self.features)  # a signals dict -> its values in model order
         self._row_values = values if len(self.features) > 1 else lambda row: (values(row),)
+        self._where: dict[tuple[str, ...], np.ndarray] = {}  # ``_columns``
         self._path_credit = self._credit_along_paths()
         # for ``_leaves``: every tree laid out complete in heap order, each slot's test done at once
         self._complete_trees()
@@ -169,7 +174,24 @@ class TreeModel:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
-        X = np.array(list(map(self._row_values, rows)), dtype=np.float64)
+        return self._probabilities(np.array(list(map(self._row_values, rows)), dtype=np.float64))
+
+    def probabilities_of(self, rows: list[list[float]], columns: tuple[str, ...]) -> np.ndarray:
+        """``probabilities`` of rows of values named by ``columns`` (``signals.pairs_signals``): the
+        model's own columns taken from them, with no dict per row."""
+        if not rows:
+            return np.zeros(0)
+        return self._probabilities(np.array(rows, dtype=np.float64).take(self._columns(columns), axis=1))
+
+    def _columns(self, columns: tuple[str, ...]) -> np.ndarray:
+        """Where each of the model's signals is among ``columns`` (kept per layout: a grouper has two)."""
+        where = self._where.get(columns)
+        if where is None:
+            where = self._where[columns] = np.array([columns.index(f) for f in self.features], dtype=np.int64)
+        return where
+
+    def _probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The probability of each row of ``X`` (the model's signals, in its order)."""
         if self._pattern_leaf is not None:  # the leaves' outputs straight from the pattern table
             outputs = self._pattern_value[self._patterns(X)]
         else:

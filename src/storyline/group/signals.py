@@ -476,6 +476,28 @@ class Neighbours:
 NO_NEIGHBOURS = Neighbours()
 
 
+# The columns of a pair's row (``pairs_signals``), in the order its dict lists them (``pair_features``):
+# these, then the candidate signals asked for (``signal_names``)
+PAIR_SIGNALS = (
+    "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "title_cos",
+    "titled", "names_shared", "names_cover", "numbers_shared", "numbers_mean", "weekday_agree", "weekday_conflict",
+    "when_agree", "when_conflict", "when_days_apart", "when_contradicted", "days_apart", "undated", "log_size",
+    "short", "short_x_cos", "short_x_tfidf", "short_x_names",
+)
+WHEN_CONTRADICTED = PAIR_SIGNALS.index("when_contradicted")  # the day rule's column (``events.contradicted``)
+# candidate signals computed only when asked (era_gap and era_known come with any), in their columns' order
+_ASKED_SIGNALS = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
+
+
+@lru_cache(maxsize=None)
+def signal_names(candidates: bool | frozenset[str] = False) -> tuple[str, ...]:
+    """The names of the columns of ``pairs_signals(..., candidates)``'s rows."""
+    if not candidates:
+        return PAIR_SIGNALS
+    asked = tuple(name for name in _ASKED_SIGNALS if candidates is True or name in candidates)
+    return PAIR_SIGNALS + ("era_gap", "era_known") + asked
+
+
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
                   near: Neighbours = NO_NEIGHBOURS, candidates: bool | frozenset[str] = False) -> dict[str, float]:
     """The named signals of one (article, group) pair; ``art.prepare(stats)`` must have run.
@@ -486,9 +508,18 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
 
 def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
                    nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[dict[str, float]]:
-    """``pair_features`` of the article with each group: the cosines of all groups in one matrix
-    product each (grouping scores ~10 candidates per article; one product per pair cost more
-    than the rest of the signals)."""
+    """``pair_features`` of the article with each group: ``pairs_signals``' rows, named."""
+    names = signal_names(candidates)
+    return [dict(zip(names, row)) for row in pairs_signals(art, groups, stats, nears, candidates)]
+
+
+def pairs_signals(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
+                  nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[list[float]]:
+    """The signals of the article with each group, a row of values each, in the order of
+    ``signal_names(candidates)``. Rows, not dicts: the grouper scores ~10 candidates per article
+    and shows the signals of one or two (``events._explain``), so it names only those. The
+    cosines of all groups in one matrix product each (one product per pair cost more than the
+    rest of the signals)."""
     if not groups:
         return []
     vector = art.vector
@@ -511,14 +542,16 @@ def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermS
         starts = list(accumulate([len(m) for m in matrices[:-1]], initial=0))
         for i, best in zip(with_members, np.maximum.reduceat(np.concatenate(matrices) @ vector, starts).tolist()):
             cos_members[i] = best
+    asked = signal_names(candidates)[len(PAIR_SIGNALS) + 2:] if candidates else None
     return [
-        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, candidates)
+        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, asked)
         for g, near, cos_centroid, cos_member, cos_mean in zip(groups, nears, cos_centroids, cos_members, cos_means)
     ]
 
 
 def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neighbours, cos_centroid: float,
-          cos_members: float, cos_mean: float, candidates: bool | frozenset[str]) -> dict[str, float]:
+          cos_members: float, cos_mean: float, asked: tuple[str, ...] | None) -> list[float]:
+    """One pair's row (``PAIR_SIGNALS``, then the candidate signals when ``asked`` is not None)."""
     cos_nearest = max(cos_members, near.best)
     terms = group.terms
     term_idf, name_idf, weights = art.term_idf, art.name_idf, art.weights
@@ -535,57 +568,33 @@ def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neig
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers = group.numbers
     common_numbers = [numbers[n] for n in art.numbers if n in numbers]
-    numbers_shared = len(common_numbers)
     numbers_mean = sum(common_numbers) / (len(art.numbers) * group.size) if art.numbers else 0.0
     weekday_total, when_total, log_size = group.totals()
     both_weekdays = 1.0 if art.weekdays and weekday_total else 0.0
     weekday_agree = (sum(group.weekdays[w] for w in art.weekdays if w in group.weekdays) / weekday_total
                      if both_weekdays else 0.0)
-    weekday_conflict = both_weekdays * (1.0 - min(1.0, weekday_agree))
     when_agree = group.when_weekdays[art.when_weekday] / when_total if art.when_weekday and when_total else 0.0
-    when_conflict = 1.0 - when_agree if art.when_weekday and when_total else 0.0
-    when_contradicted = 1.0 if contradicts_day(art, group, stats, when_total) else 0.0
     if art.when_day is not None and group.when_first is not None:
         when_days_apart = math.log1p(max(0, group.when_first - art.when_day, art.when_day - group.when_last))
     else:
         when_days_apart = 0.0
     if art.day is not None and group.first_day is not None:
-        gap = max(0, group.first_day - art.day, art.day - group.last_day)
-        days, undated = math.log1p(gap), 0.0
+        days = math.log1p(max(0, group.first_day - art.day, art.day - group.last_day))
+        undated = 0.0
     else:
         days, undated = 0.0, 1.0
     short = 1.0 if art.short else 0.0
-    signals = {
-        "cos_centroid": cos_centroid,
-        "cos_nearest": cos_nearest,
-        "cos_mean": cos_mean,
-        "names_mean": names_mean,
-        "knn_votes": near.votes,
-        "knn_first": 1.0 if near.first else 0.0,
-        "tfidf_cos": tfidf,
-        "title_cos": title_cos,
-        "titled": titled,
-        "names_shared": math.log1p(shared),
-        "names_cover": names_cover,
-        "numbers_shared": math.log1p(numbers_shared),
-        "numbers_mean": numbers_mean,
-        "weekday_agree": weekday_agree,
-        "weekday_conflict": weekday_conflict,
-        "when_agree": when_agree,
-        "when_conflict": when_conflict,
-        "when_days_apart": when_days_apart,
-        "when_contradicted": when_contradicted,
-        "days_apart": days,
-        "undated": undated,
-        "log_size": log_size,
-        "short": short,
-        "short_x_cos": short * cos_centroid,
-        "short_x_tfidf": short * tfidf,
-        "short_x_names": short * names_cover,
-    }
-    if candidates:
-        signals.update(candidate_signals(art, group, stats, None if candidates is True else candidates))
-    return signals
+    row = [
+        cos_centroid, cos_nearest, cos_mean, names_mean, near.votes, 1.0 if near.first else 0.0, tfidf, title_cos,
+        titled, math.log1p(shared), names_cover, math.log1p(len(common_numbers)), numbers_mean, weekday_agree,
+        both_weekdays * (1.0 - min(1.0, weekday_agree)),  # weekday_conflict
+        when_agree, 1.0 - when_agree if art.when_weekday and when_total else 0.0,  # when_conflict
+        when_days_apart, 1.0 if contradicts_day(art, group, stats, when_total) else 0.0,  # when_contradicted
+        days, undated, log_size, short, short * cos_centroid, short * tfidf, short * names_cover,
+    ]
+    if asked is not None:
+        row += _candidate_row(art, group, stats, asked)
+    return row
 
 
 DAY_SLACK = 1  # days a stated happening day may differ from the event's and still be the same day
@@ -632,25 +641,23 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     return missed / core_weight if core_weight else 0.0
 
 
-def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats,
-                      only: frozenset[str] | None = None) -> dict[str, float]:
-    """The ``CANDIDATE_FEATURES`` of one pair (``only``: just those)."""
+def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, asked: tuple[str, ...]) -> list[float]:
+    """The ``CANDIDATE_FEATURES`` of one pair: ``era_gap``, ``era_known``, then those ``asked``
+    (in ``signal_names``' order)."""
     # years between the report and the group's reports (signed: the article later is positive)
     if art.era is not None and group.era_first is not None:
-        era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
-        era_known = 1.0
+        row = [float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era)))), 1.0]
     else:
-        era_gap, era_known = 0.0, 0.0
-    out = {"era_gap": era_gap, "era_known": era_known}
-    if only is None or "names_missed" in only:
-        out["names_missed"] = core_names_missed(art, group, stats)
-    if only is None or "names_novel" in only:
-        out["names_novel"] = headline_names_novel(art, group)
-    if only is None or "numbers_missed" in only:
-        out["numbers_missed"] = core_numbers_missed(art, group)
-    if only is None or "names_body_cos" in only:
-        out["names_body_cos"] = body_names_cosine(art, group, stats)
-    return out
+        row = [0.0, 0.0]
+    if "names_missed" in asked:
+        row.append(core_names_missed(art, group, stats))
+    if "names_novel" in asked:
+        row.append(headline_names_novel(art, group))
+    if "numbers_missed" in asked:
+        row.append(core_numbers_missed(art, group))
+    if "names_body_cos" in asked:
+        row.append(body_names_cosine(art, group, stats))
+    return row
 
 
 def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
