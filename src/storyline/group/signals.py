@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from sys import intern
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -101,11 +102,13 @@ class ArticleProfile:
 
     def __setstate__(self, state: tuple) -> None:
         values = dict(zip(_PROFILE_FIELDS, state))
-        for name in _PROFILE_COUNTERS:
-            values[name] = _counter(values[name])
+        _intern(values)
         dtype, data = values["vector"]
         values["vector"] = np.frombuffer(data, dtype=dtype).copy()
         self.__dict__.update(values)
+
+    def __post_init__(self) -> None:
+        _intern(self.__dict__)
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
@@ -121,6 +124,7 @@ class ArticleProfile:
 
 _PROFILE_FIELDS = tuple(f.name for f in fields(ArticleProfile))
 _PROFILE_COUNTERS = ("terms", "title_terms", "body_names")
+_PROFILE_TUPLES = ("names", "headline_names", "numbers", "weekdays")
 
 
 def _plain(name: str, value):
@@ -129,10 +133,22 @@ def _plain(name: str, value):
     return dict(value) if name in _PROFILE_COUNTERS else value
 
 
+def _intern(values: dict) -> None:
+    """A profile's words, names and numbers as the process's one copy of each string: the grouping
+    looks each up in large dicts (document frequencies, group profiles) ~300 times per article,
+    and a look-up that finds the very same string object skips comparing the characters (and
+    reading the other copy from memory: an IDF look-up took ~700 ns before)."""
+    for name in _PROFILE_COUNTERS:
+        values[name] = _counter(values[name])
+    for name in _PROFILE_TUPLES:
+        values[name] = tuple(map(intern, values[name]))
+
+
 def _counter(counts: dict) -> Counter:
-    """A Counter of ``counts`` in their order, filled in C (``Counter(counts)`` loops in Python)."""
+    """A Counter of ``counts`` in their order, its keys interned, filled in C (``Counter(counts)``
+    loops in Python)."""
     out = Counter()
-    dict.update(out, counts)
+    dict.update(out, zip(map(intern, counts), counts.values()))
     return out
 
 
@@ -283,7 +299,7 @@ class GroupProfile:
         changes."""
         if self._core is None:
             names = tuple(n for n, c in self.names.items() if 2 * c >= self.size)
-            self._core = (names, tuple("@" + n for n in names))
+            self._core = (names, tuple(intern("@" + n) for n in names))  # interned: see ``ArticleProfile._intern``
         return self._core
 
     def totals(self) -> tuple[int, int, float]:
