@@ -548,8 +548,7 @@ class OnlineGrouper:
         others = [x for x in members if x is not m]
         if others:  # its own event without it
             rest = GroupProfile.empty(own, len(m.vector))
-            for x in others:
-                rest.add(x, self.stats)
+            rest.add_all(others, self.stats)
             gids.append(own)
             groups.append(rest)
         rows = first + pairs_signals(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
@@ -569,15 +568,13 @@ class OnlineGrouper:
                art: ArticleProfile, worst: tuple) -> None:
         story = self.stories.groups.get(event.parent) or self._load_story(event.parent)
         if small.parent != event.parent:  # its story held only it: the story goes too
-            for m in members:
-                story.add(m, self.stats, body_names=False)
+            story.add_all(members, self.stats, body_names=False)
             self.stories.put(story, self.seq)
             self._drop(self.stories, small.parent, "story")
             self.stories_children.pop(small.parent, None)
         else:
             self.stories_children[event.parent] -= 1
-        for m in members:
-            event.add(m, self.stats)
+        event.add_all(members, self.stats)
         self.events.put(event, self.seq)
         self._drop(self.events, small.group_id, "event")
         self.small.pop(small.group_id, None)

@@ -321,9 +321,10 @@ class GroupProfile:
         norm = float(np.sqrt(self.vector_sum.dot(self.vector_sum)))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
 
-    def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True) -> None:
+    def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True, norms: bool = True) -> None:
         """Count the article in. ``body_names=False`` for stories: only the event model compares
-        the names bodies repeat (``names_body_cos``), and each update costs a norm."""
+        the names bodies repeat (``names_body_cos``), and each update costs a norm. ``norms=False``:
+        the norms are left for ``add_all`` to compute."""
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
@@ -346,7 +347,8 @@ class GroupProfile:
             _add_counts(self.body_names, art.body_names)
             if len(self.body_names) > MAX_BODY_NAMES:
                 _keep_top(self.body_names, MAX_BODY_NAMES)
-            self.body_name_norm = stats.norm(self.body_names)
+            if norms:
+                self.body_name_norm = stats.norm(self.body_names)
         self.weekdays.update(art.weekdays)
         if art.when_weekday:
             self.when_weekdays[art.when_weekday] += 1
@@ -360,7 +362,19 @@ class GroupProfile:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
-        self.term_norm = stats.norm(self.terms)
+        if norms:
+            self.term_norm = stats.norm(self.terms)
+
+    def add_all(self, members: list[ArticleProfile], stats: TermStats, *, body_names: bool = True) -> None:
+        """``add`` of each member in turn, with the norms computed once, at the end: the same
+        profile, as the statistics do not change in between and each norm is the one of the last
+        addition that changed its counts (a repair builds and merges small events so)."""
+        for art in members:
+            self.add(art, stats, body_names=body_names, norms=False)
+        if members:
+            self.term_norm = stats.norm(self.terms)
+        if body_names and any(art.body_names for art in members):
+            self.body_name_norm = stats.norm(self.body_names)
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
