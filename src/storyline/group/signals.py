@@ -3,9 +3,9 @@
 Each article is reduced to a small profile of its title and lead: a dense embedding, its content
 words, its proper-noun tokens (capitalised words: a cheap stand-in for named entities and places),
 its numbers (scores, magnitudes, tolls tell two happenings of the same kind apart) and its date.
-A group (event or story) keeps the running sum of its members' profiles. ``pair_features`` turns
-an (article, group) pair into the named numbers the learned model weighs, and which ``storyline
-why`` prints.
+A group (event or story) keeps the running sum of its members' profiles. ``pairs_signals`` turns
+(article, group) pairs into rows of the numbers the learned model weighs; ``pair_features`` names
+them, as ``storyline why`` prints them.
 """
 
 from __future__ import annotations
