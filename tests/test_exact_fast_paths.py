@@ -245,3 +245,47 @@ def test_group_totals_follow_each_addition():
     for i, text in enumerate(texts * 3):
         group.add(profile_article(f"a{i}", None, text, "2023-01-24", None, np.ones(4, dtype=np.float32) / 2), stats)
         assert group.totals() == (sum(group.weekdays.values()), sum(group.when_weekdays.values()), math.log(group.size))
+
+
+def test_add_all_equals_adding_one_by_one():
+    """``GroupProfile.add_all`` computes the norms once, after the last member (a repair's groups):
+    the same profile as ``add`` member by member, members without body names last included."""
+    import copy
+
+    from storyline.group.signals import GroupProfile, TermStats, profile_article
+
+    rng = np.random.default_rng(9)
+    stats = TermStats()
+    texts = ["Klitschko beat Rahman in Las Vegas on Saturday, Klitschko said.", "Rain fell.",
+             "Thompson and Klitschko met again in London; Thompson lost in round 11.", "no names here at all"]
+
+    def article(i):
+        vector = rng.standard_normal(16).astype(np.float32)
+        return profile_article(f"a{i}", None, texts[i % len(texts)], "2023-01-24", None, vector / np.linalg.norm(vector))
+
+    for trial in range(40):
+        start = GroupProfile.empty("e", 16)
+        for i in range(trial % 3):
+            start.add(article(100 + i), stats)
+        stats.add(article(200 + trial))  # the statistics move between the group's updates
+        members = [article(trial * 10 + k) for k in range(1 + trial % 4)]
+        for body_names in (True, False):
+            one_by_one, at_once = copy.deepcopy(start), copy.deepcopy(start)
+            for m in members:
+                one_by_one.add(m, stats, body_names=body_names)
+            at_once.add_all(members, stats, body_names=body_names)
+            assert _state(one_by_one) == _state(at_once)
+
+
+def _state(group) -> dict:
+    """A group's fields, arrays as their bytes and floats as their repr (equal to the last bit)."""
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            return value.dtype.str, value.tobytes()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return list(value.items())  # in their order
+        return repr(value)
+
+    return {name: plain(value) for name, value in vars(group).items()}

@@ -197,9 +197,12 @@ def test_explanation_names_the_happening_day_conflict(one_batch):
 def test_a_happening_day_rule_needs_agreeing_reports():
     from storyline.group.events import contradicted
 
-    assert contradicted({"when_contradicted": 1.0})
-    assert not contradicted({"when_contradicted": 0.0})
-    assert not contradicted({})  # explanations stored before the signal existed
+    from storyline.group.signals import PAIR_SIGNALS, signal_names
+
+    row = [0.0] * len(signal_names(True))  # a pair's row of signals (``pairs_signals``)
+    assert not contradicted(row)
+    row[PAIR_SIGNALS.index("when_contradicted")] = 1.0
+    assert contradicted(row)
 
 
 def test_contradiction_needs_two_reports_that_agree_on_the_day():

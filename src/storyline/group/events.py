@@ -32,11 +32,13 @@ from storyline.group.signals import (
     NO_NEIGHBOURS,
     GroupProfile,
     Neighbours,
+    WHEN_CONTRADICTED,
     TermStats,
     day_number,
     lead_text,
-    pairs_features,
+    pairs_signals,
     profile_article,
+    signal_names,
 )
 from storyline.model import Article
 from storyline.store import grouping as sql
@@ -167,7 +169,7 @@ class GroupIndex:
         if not len(rows):
             return [self.ids[i] for i in sorted(set(rows_extra))]
         by_vector, by_names = (HEADLINE_TOP_BY_VECTOR, HEADLINE_TOP_BY_NAME) if art.short else (TOP_BY_VECTOR, TOP_BY_NAME)
-        sims = self.centroids[rows] @ art.vector
+        sims = self.centroids.take(rows, axis=0) @ art.vector  # take: the same rows as [rows], copied faster
         # nearest first, ties by the group's sequence number (not its row: rows depend on load order)
         top = best_first(sims, self.seq[rows], by_vector)
         chosen = {int(rows[j]) for j in top} | set(rows_extra)
@@ -234,7 +236,7 @@ class ArticleIndex:
         rows = np.flatnonzero(recent)
         if not len(rows):
             return rows, np.zeros(0)
-        sims = self.vectors[rows] @ art.vector
+        sims = self.vectors.take(rows, axis=0) @ art.vector  # take: the same rows as [rows], copied faster
         order = best_first(sims, self.seq[rows], NEIGHBOURS)
         return rows[order], sims[order]
 
@@ -260,7 +262,7 @@ class ArticleIndex:
         rows = np.flatnonzero(eligible)
         if not len(rows):
             return rows, np.zeros(0)
-        sims = self.vectors[rows] @ art.vector
+        sims = self.vectors.take(rows, axis=0) @ art.vector  # take: the same rows as [rows], copied faster
         order = best_first(sims, self.seq[rows], NEIGHBOURS)  # ties by sequence, not by row
         return rows[order], sims[order]
 
@@ -289,6 +291,7 @@ class OnlineGrouper:
         # computed only if the level's model uses them: they cost time per candidate
         self.candidate_signals = {level: frozenset(set(getattr(self.models, level).features) & set(CANDIDATE_FEATURES))
                                   for level in ("event", "story")}
+        self.signal_names = {level: signal_names(asked) for level, asked in self.candidate_signals.items()}
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self.repair = True  # ``repair``: small events re-checked as they grow
@@ -433,7 +436,7 @@ class OnlineGrouper:
         if best and best[0] >= model.threshold:
             event = self.events.groups[best[1]]
             explanation["decision"] = "joined event"
-            explanation["event"] = _explain(best, model)
+            explanation["event"] = _explain(best, model, self.signal_names["event"])
             rejected = scored[1] if len(scored) > 1 else None
             story_id = event.parent
             story = self.stories.groups.get(story_id)
@@ -442,26 +445,28 @@ class OnlineGrouper:
             explanation["story"] = {"decision": "with its event", "id": story_id}
             probability = best[0]
         else:
-            rejected = _ruled_out(scored, model) or best
+            rejected = _ruled_out(scored, model, self.signal_names["event"]) or best
             explanation["decision"] = "new event"
             story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story,
                                        self.articles.votes("story", rows, sims))
             story_best = story_scored[0] if story_scored else None
             if story_best and story_best[0] >= self.models.story.threshold:
                 story = self.stories.groups[story_best[1]]
-                explanation["story"] = {"decision": "joined story", **_explain(story_best, self.models.story)}
+                explanation["story"] = {"decision": "joined story",
+                                        **_explain(story_best, self.models.story, self.signal_names["story"])}
                 story_rejected = story_scored[1] if len(story_scored) > 1 else None
             else:
                 story = GroupProfile.empty("s-" + art.article_id, len(art.vector))
                 explanation["story"] = {"decision": "new story", "id": story.group_id}
                 story_rejected = story_best
             if story_rejected:
-                explanation["story"]["nearest_rejected"] = _explain(story_rejected, self.models.story)
+                explanation["story"]["nearest_rejected"] = _explain(story_rejected, self.models.story,
+                                                                    self.signal_names["story"])
             event = GroupProfile.empty("e-" + art.article_id, len(art.vector), parent=story.group_id)
             self.stories_children[story.group_id] = self.stories_children.get(story.group_id, 0) + 1
             probability = best[0] if best else None
         if rejected:
-            explanation["nearest_rejected"] = _explain(rejected, model, rule=True)
+            explanation["nearest_rejected"] = _explain(rejected, model, self.signal_names["event"], rule=True)
         event.add(art, self.stats)
         story.add(art, self.stats, body_names=False)
         self.events.put(event, self.seq)
@@ -529,10 +534,10 @@ class OnlineGrouper:
         report stays with reports closer to it."""
         m.prepare(self.stats)
         near = self.articles.votes("event", *self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS))
-        threshold, signals = self.models.event.threshold, self.candidate_signals["event"]
+        threshold, signals, names = self.models.event.threshold, self.candidate_signals["event"], self.signal_names["event"]
         # the target's own score first: most looks end there, before the candidate search
-        first = pairs_features(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
-        if contradicted(first[0]) or self.models.event.probabilities(first)[0] < threshold:
+        first = pairs_signals(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
+        if contradicted(first[0]) or self.models.event.probabilities_of(first, names)[0] < threshold:
             return None  # the target cannot win: the rest need not be scored
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
                                                   recent_only=True) if g != own]
@@ -543,13 +548,12 @@ class OnlineGrouper:
         others = [x for x in members if x is not m]
         if others:  # its own event without it
             rest = GroupProfile.empty(own, len(m.vector))
-            for x in others:
-                rest.add(x, self.stats)
+            rest.add_all(others, self.stats)
             gids.append(own)
             groups.append(rest)
-        rows = first + pairs_features(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
+        rows = first + pairs_signals(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
         gids = [target] + gids
-        probabilities = self.models.event.probabilities(rows)
+        probabilities = self.models.event.probabilities_of(rows, names)
         scored = sorted(((0.0 if contradicted(f) else float(p), g, f) for p, g, f in zip(probabilities, gids, rows)),
                         key=lambda t: (-t[0], t[1]))
         if self.headline_rule and headline_alone(m):
@@ -564,15 +568,13 @@ class OnlineGrouper:
                art: ArticleProfile, worst: tuple) -> None:
         story = self.stories.groups.get(event.parent) or self._load_story(event.parent)
         if small.parent != event.parent:  # its story held only it: the story goes too
-            for m in members:
-                story.add(m, self.stats, body_names=False)
+            story.add_all(members, self.stats, body_names=False)
             self.stories.put(story, self.seq)
             self._drop(self.stories, small.parent, "story")
             self.stories_children.pop(small.parent, None)
         else:
             self.stories_children[event.parent] -= 1
-        for m in members:
-            event.add(m, self.stats)
+        event.add_all(members, self.stats)
         self.events.put(event, self.seq)
         self._drop(self.events, small.group_id, "event")
         self.small.pop(small.group_id, None)
@@ -583,7 +585,7 @@ class OnlineGrouper:
                 del self.small[event.group_id]
         entry = {"decision": "moved", "from": small.group_id, "to": event.group_id, "when": art.article_id,
                  "reason": f"each of its event's {small.size} report(s), placed again, would join {event.group_id}",
-                 "probability": round(worst[0], 4), "signals": worst[1]}
+                 "probability": round(worst[0], 4), "signals": dict(zip(self.signal_names["event"], worst[1]))}
         for m in members:
             aid = m.article_id
             self.articles.relabel(aid, event.group_id, event.parent)
@@ -610,17 +612,18 @@ class OnlineGrouper:
 
     def _score(self, art: ArticleProfile, index: GroupIndex, window: int, model: LinearModel,
                near: dict[str, Neighbours]):
+        """The candidates as (probability, id, signals' row), likeliest first (ties by id)."""
+        level = "event" if index is self.events else "story"
         gids = index.candidates(art, self.seq, window, self.stats, extra=near)
-        rows = pairs_features(art, [index.groups[g] for g in gids], self.stats,
-                              [near.get(g, NO_NEIGHBOURS) for g in gids],
-                              self.candidate_signals["event" if index is self.events else "story"])
+        rows = pairs_signals(art, [index.groups[g] for g in gids], self.stats,
+                             [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals[level])
         if self.recorder:
-            for gid, feats in zip(gids, rows):
-                self.recorder("event" if index is self.events else "story", art, gid, feats)
-        probabilities = model.probabilities(rows)
+            for gid, row in zip(gids, rows):
+                self.recorder(level, art, gid, dict(zip(self.signal_names[level], row)))
+        probabilities = model.probabilities_of(rows, self.signal_names[level])
         if index is self.events:  # a rule, not learned: see ``contradicted``
             probabilities = [0.0 if contradicted(f) else p for p, f in zip(probabilities, rows)]
-        out = [(float(p), gid, feats) for p, gid, feats in zip(probabilities, gids, rows)]
+        out = [(float(p), gid, row) for p, gid, row in zip(probabilities, gids, rows)]
         out.sort(key=lambda t: (-t[0], t[1]))
         return out
 
@@ -684,29 +687,32 @@ def _likeliest_first(scored: list[tuple], index: GroupIndex, threshold: float,
     return fit + scored[len(fit):]
 
 
-def contradicted(signals: dict[str, float]) -> bool:
+def contradicted(signals: list[float]) -> bool:
     """The article states another day for its happening than every member of the event agrees on
     ("on Sunday" against two reports of a Monday call): a different happening, whatever the words.
+    ``signals``: the pair's row (``signals.pairs_signals``).
 
     A rule on top of the learned model, because the dev sets rarely hold this case (their
     same-kind events lie years apart); what it costs on them is measured in docs/grouping.md.
     """
-    return signals.get("when_contradicted", 0.0) >= 1.0
+    return signals[WHEN_CONTRADICTED] >= 1.0
 
 
-def _ruled_out(scored: list[tuple], model: LinearModel) -> tuple | None:
+def _ruled_out(scored: list[tuple], model: LinearModel, names: tuple[str, ...]) -> tuple | None:
     """The candidate the model would have joined had a rule not ruled it out: the one to explain."""
-    ruled = [(model.probability(s[2]), s) for s in scored if contradicted(s[2])]
+    ruled = [(model.probability(dict(zip(names, s[2]))), s) for s in scored if contradicted(s[2])]
     ruled = [(p, s) for p, s in ruled if p >= model.threshold]
     return min(ruled, key=lambda ps: (-ps[0], ps[1][1]))[1] if ruled else None
 
 
-def _explain(scored: tuple, model: LinearModel, *, rule: bool = False) -> dict:
-    """One scored candidate as an explanation keeps it: its signals, exact (each signal's effect is
-    computed from them when asked, ``with_effects``: most explanations are never read)."""
-    probability, gid, feats = scored
+def _explain(scored: tuple, model: LinearModel, names: tuple[str, ...], *, rule: bool = False) -> dict:
+    """One scored candidate as an explanation keeps it: its signals (its row, named by ``names``),
+    exact (each signal's effect is computed from them when asked, ``with_effects``: most
+    explanations are never read)."""
+    probability, gid, row = scored
+    feats = dict(zip(names, row))
     out = {"id": gid, "probability": round(probability, 4), "signals": feats}
-    if rule and contradicted(feats):
+    if rule and contradicted(row):
         out["model_probability"] = round(model.probability(feats), 4)
         out["ruled_out"] = "the article states another day for its happening than the event's reports agree on"
     return out

@@ -42,6 +42,10 @@ class LinearModel:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         return np.array([self.probability(r) for r in rows])
 
+    def probabilities_of(self, rows: list[list[float]], columns: tuple[str, ...]) -> np.ndarray:
+        """``probabilities`` of rows of values named by ``columns`` (``signals.pairs_signals``)."""
+        return self.probabilities([dict(zip(columns, row)) for row in rows])
+
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(self.contributions(values).values())
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -79,6 +83,7 @@ class TreeModel:
         self._dict = d
         values = itemgetter(*self.features)  # a signals dict -> its values in model order
         self._row_values = values if len(self.features) > 1 else lambda row: (values(row),)
+        self._where: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # ``_columns``
         self._path_credit = self._credit_along_paths()
         # for ``_leaves``: every tree laid out complete in heap order, each slot's test done at once
         self._complete_trees()
@@ -156,10 +161,12 @@ class TreeModel:
             slot = 2 * slot + 2 - passed[rows, first + slot]  # a passed test goes left: 2k+1
         return self._final_leaf[np.arange(trees) * (slots + 1) + slot - slots]
 
-    def _patterns(self, X: np.ndarray) -> np.ndarray:
+    def _patterns(self, X: np.ndarray, byte_feature: np.ndarray | None = None) -> np.ndarray:
         """Each row's test pattern in each tree (bit k: slot k's test passed, go left), as its
-        position in the pattern tables."""
-        passed = X.take(self._byte_feature, axis=1) <= self._byte_split  # rows x (trees x 8), a byte each
+        position in the pattern tables. ``byte_feature``: each test's column in ``X`` when ``X``
+        is not in the model's order (``probabilities_of``)."""
+        columns = self._byte_feature if byte_feature is None else byte_feature
+        passed = X.take(columns, axis=1) <= self._byte_split  # rows x (trees x 8), a byte each
         if sys.byteorder == "little":  # byte k of each word to bit k: the multiply's partial products never collide
             pattern = (passed.view(np.uint64) * _BYTES_TO_BITS) >> np.uint64(56)
         else:
@@ -169,12 +176,38 @@ class TreeModel:
     def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
         if not rows:
             return np.zeros(0)
-        X = np.array(list(map(self._row_values, rows)), dtype=np.float64)
+        return self._probabilities(np.array(list(map(self._row_values, rows)), dtype=np.float64))
+
+    def probabilities_of(self, rows: list[list[float]], columns: tuple[str, ...]) -> np.ndarray:
+        """``probabilities`` of rows of values named by ``columns`` (``signals.pairs_signals``): the
+        model reads its own columns from them, with no dict per row."""
+        if not rows:
+            return np.zeros(0)
+        X = np.array(rows, dtype=np.float64)
+        where, byte_where = self._columns(columns)
+        if self._pattern_leaf is not None:  # each test reads its column straight from the rows
+            return self._from_outputs(self._pattern_value[self._patterns(X, byte_where)])
+        return self._probabilities(X.take(where, axis=1))
+
+    def _columns(self, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of the model's signals is among ``columns``, and where each pattern test's
+        signal is (kept per layout: a grouper has two)."""
+        found = self._where.get(columns)
+        if found is None:
+            where = np.array([columns.index(f) for f in self.features], dtype=np.int64)
+            byte_where = where[self._byte_feature] if self._pattern_leaf is not None else where
+            found = self._where[columns] = (where, byte_where)
+        return found
+
+    def _probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The probability of each row of ``X`` (the model's signals, in its order)."""
         if self._pattern_leaf is not None:  # the leaves' outputs straight from the pattern table
-            outputs = self._pattern_value[self._patterns(X)]
-        else:
-            outputs = self.value[self._leaves(X)]
-        raw = self.base + outputs.sum(axis=1)
+            return self._from_outputs(self._pattern_value[self._patterns(X)])
+        return self._from_outputs(self.value[self._leaves(X)])
+
+    def _from_outputs(self, outputs: np.ndarray) -> np.ndarray:
+        """The probabilities from each row's outputs of every tree (rows x trees)."""
+        raw = self.base + np.add.reduce(outputs, axis=1)  # ``outputs.sum(axis=1)`` without its Python wrapper
         return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(raw, -50.0), 50.0)))  # ufuncs: np.clip's wrapper costs more
 
     def probability(self, values: dict[str, float]) -> float:

@@ -3,9 +3,9 @@
 Each article is reduced to a small profile of its title and lead: a dense embedding, its content
 words, its proper-noun tokens (capitalised words: a cheap stand-in for named entities and places),
 its numbers (scores, magnitudes, tolls tell two happenings of the same kind apart) and its date.
-A group (event or story) keeps the running sum of its members' profiles. ``pair_features`` turns
-an (article, group) pair into the named numbers the learned model weighs, and which ``storyline
-why`` prints.
+A group (event or story) keeps the running sum of its members' profiles. ``pairs_signals`` turns
+(article, group) pairs into rows of the numbers the learned model weighs; ``pair_features`` names
+them, as ``storyline why`` prints them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from sys import intern
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
@@ -100,11 +102,13 @@ class ArticleProfile:
 
     def __setstate__(self, state: tuple) -> None:
         values = dict(zip(_PROFILE_FIELDS, state))
-        for name in _PROFILE_COUNTERS:
-            values[name] = _counter(values[name])
+        _intern(values)
         dtype, data = values["vector"]
         values["vector"] = np.frombuffer(data, dtype=dtype).copy()
         self.__dict__.update(values)
+
+    def __post_init__(self) -> None:
+        _intern(self.__dict__)
 
     def prepare(self, stats: TermStats) -> None:
         """Weigh terms and names by the current IDF (once per article, reused for every candidate)."""
@@ -120,6 +124,7 @@ class ArticleProfile:
 
 _PROFILE_FIELDS = tuple(f.name for f in fields(ArticleProfile))
 _PROFILE_COUNTERS = ("terms", "title_terms", "body_names")
+_PROFILE_TUPLES = ("names", "headline_names", "numbers", "weekdays")
 
 
 def _plain(name: str, value):
@@ -128,10 +133,22 @@ def _plain(name: str, value):
     return dict(value) if name in _PROFILE_COUNTERS else value
 
 
+def _intern(values: dict) -> None:
+    """A profile's words, names and numbers as the process's one copy of each string: the grouping
+    looks each up in large dicts (document frequencies, group profiles) ~300 times per article,
+    and a look-up that finds the very same string object skips comparing the characters (and
+    reading the other copy from memory: an IDF look-up took ~700 ns before)."""
+    for name in _PROFILE_COUNTERS:
+        values[name] = _counter(values[name])
+    for name in _PROFILE_TUPLES:
+        values[name] = tuple(map(intern, values[name]))
+
+
 def _counter(counts: dict) -> Counter:
-    """A Counter of ``counts`` in their order, filled in C (``Counter(counts)`` loops in Python)."""
+    """A Counter of ``counts`` in their order, its keys interned, filled in C (``Counter(counts)``
+    loops in Python)."""
     out = Counter()
-    dict.update(out, counts)
+    dict.update(out, zip(map(intern, counts), counts.values()))
     return out
 
 
@@ -273,7 +290,7 @@ class GroupProfile:
     @property
     def member_matrix(self) -> np.ndarray:
         if self._members is None:
-            self._members = np.stack(self.members).astype(np.float32)
+            self._members = np.array(self.members, dtype=np.float32)  # as np.stack(...).astype: one copy, not two
         return self._members
 
     def core_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -282,7 +299,7 @@ class GroupProfile:
         changes."""
         if self._core is None:
             names = tuple(n for n, c in self.names.items() if 2 * c >= self.size)
-            self._core = (names, tuple("@" + n for n in names))
+            self._core = (names, tuple(intern("@" + n) for n in names))  # interned: see ``ArticleProfile._intern``
         return self._core
 
     def totals(self) -> tuple[int, int, float]:
@@ -304,9 +321,10 @@ class GroupProfile:
         norm = float(np.sqrt(self.vector_sum.dot(self.vector_sum)))
         self.centroid = (self.vector_sum / norm if norm else self.vector_sum).astype(np.float32)
 
-    def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True) -> None:
+    def add(self, art: ArticleProfile, stats: TermStats, *, body_names: bool = True, norms: bool = True) -> None:
         """Count the article in. ``body_names=False`` for stories: only the event model compares
-        the names bodies repeat (``names_body_cos``), and each update costs a norm."""
+        the names bodies repeat (``names_body_cos``), and each update costs a norm. ``norms=False``:
+        the norms are left for ``add_all`` to compute."""
         self.vector_sum = self.vector_sum + art.vector.astype(np.float64)
         self._update_centroid()
         self.members = (self.members + [art.vector])[-MAX_MEMBERS:]
@@ -329,7 +347,8 @@ class GroupProfile:
             _add_counts(self.body_names, art.body_names)
             if len(self.body_names) > MAX_BODY_NAMES:
                 _keep_top(self.body_names, MAX_BODY_NAMES)
-            self.body_name_norm = stats.norm(self.body_names)
+            if norms:
+                self.body_name_norm = stats.norm(self.body_names)
         self.weekdays.update(art.weekdays)
         if art.when_weekday:
             self.when_weekdays[art.when_weekday] += 1
@@ -343,7 +362,19 @@ class GroupProfile:
             self.first_day = art.day if self.first_day is None else min(self.first_day, art.day)
             self.last_day = art.day if self.last_day is None else max(self.last_day, art.day)
         self.size += 1
-        self.term_norm = stats.norm(self.terms)
+        if norms:
+            self.term_norm = stats.norm(self.terms)
+
+    def add_all(self, members: list[ArticleProfile], stats: TermStats, *, body_names: bool = True) -> None:
+        """``add`` of each member in turn, with the norms computed once, at the end: the same
+        profile, as the statistics do not change in between and each norm is the one of the last
+        addition that changed its counts (a repair builds and merges small events so)."""
+        for art in members:
+            self.add(art, stats, body_names=body_names, norms=False)
+        if members:
+            self.term_norm = stats.norm(self.terms)
+        if body_names and any(art.body_names for art in members):
+            self.body_name_norm = stats.norm(self.body_names)
 
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
@@ -430,11 +461,13 @@ class TermStats:
     def add(self, art: ArticleProfile) -> None:
         self.docs += 1
         self._top = math.log(self.docs + self.background_docs + 1) + 1.0
-        log_df = self._log_df
+        log_df, df, background_df = self._log_df, self.df, self.background_df
         for token in set(art.terms) | {"@" + n for n in art.names}:
-            self.df[token] = self.df.get(token, 0) + 1
+            count = df[token] = df.get(token, 0) + 1
             self.changed.add(token)
-            log_df.pop(token, None)
+            # its memo anew (``_remember_log_df``'s sum), not dropped: the next articles' profiles
+            # and their groups' norms ask for nearly every one, and a miss costs a call
+            log_df[token] = math.log(count + background_df.get(token, 0) + 1)
 
 
 EVENT_FEATURES = (
@@ -464,9 +497,9 @@ def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
 STORY_FEATURES = story_signals(EVENT_FEATURES)
 
 
-@dataclass(frozen=True)
-class Neighbours:
-    """What the article's nearest earlier articles say about one group."""
+class Neighbours(NamedTuple):
+    """What the article's nearest earlier articles say about one group (a named tuple: made for
+    every group the neighbours name, ~15 per article, and a frozen dataclass's init costs ~3x)."""
 
     votes: float = 0.0  # share of the nearest articles that belong to the group
     best: float = -1.0  # cosine to the group's nearest member among them
@@ -474,6 +507,28 @@ class Neighbours:
 
 
 NO_NEIGHBOURS = Neighbours()
+
+
+# The columns of a pair's row (``pairs_signals``), in the order its dict lists them (``pair_features``):
+# these, then the candidate signals asked for (``signal_names``)
+PAIR_SIGNALS = (
+    "cos_centroid", "cos_nearest", "cos_mean", "names_mean", "knn_votes", "knn_first", "tfidf_cos", "title_cos",
+    "titled", "names_shared", "names_cover", "numbers_shared", "numbers_mean", "weekday_agree", "weekday_conflict",
+    "when_agree", "when_conflict", "when_days_apart", "when_contradicted", "days_apart", "undated", "log_size",
+    "short", "short_x_cos", "short_x_tfidf", "short_x_names",
+)
+WHEN_CONTRADICTED = PAIR_SIGNALS.index("when_contradicted")  # the day rule's column (``events.contradicted``)
+# candidate signals computed only when asked (era_gap and era_known come with any), in their columns' order
+_ASKED_SIGNALS = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
+
+
+@lru_cache(maxsize=None)
+def signal_names(candidates: bool | frozenset[str] = False) -> tuple[str, ...]:
+    """The names of the columns of ``pairs_signals(..., candidates)``'s rows."""
+    if not candidates:
+        return PAIR_SIGNALS
+    asked = tuple(name for name in _ASKED_SIGNALS if candidates is True or name in candidates)
+    return PAIR_SIGNALS + ("era_gap", "era_known") + asked
 
 
 def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
@@ -486,9 +541,18 @@ def pair_features(art: ArticleProfile, group: GroupProfile, stats: TermStats,
 
 def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
                    nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[dict[str, float]]:
-    """``pair_features`` of the article with each group: the cosines of all groups in one matrix
-    product each (grouping scores ~10 candidates per article; one product per pair cost more
-    than the rest of the signals)."""
+    """``pair_features`` of the article with each group: ``pairs_signals``' rows, named."""
+    names = signal_names(candidates)
+    return [dict(zip(names, row)) for row in pairs_signals(art, groups, stats, nears, candidates)]
+
+
+def pairs_signals(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
+                  nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[list[float]]:
+    """The signals of the article with each group, a row of values each, in the order of
+    ``signal_names(candidates)``. Rows, not dicts: the grouper scores ~10 candidates per article
+    and shows the signals of one or two (``events._explain``), so it names only those. The
+    cosines of all groups in one matrix product each (one product per pair cost more than the
+    rest of the signals)."""
     if not groups:
         return []
     vector = art.vector
@@ -511,14 +575,16 @@ def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermS
         starts = list(accumulate([len(m) for m in matrices[:-1]], initial=0))
         for i, best in zip(with_members, np.maximum.reduceat(np.concatenate(matrices) @ vector, starts).tolist()):
             cos_members[i] = best
+    asked = signal_names(candidates)[len(PAIR_SIGNALS) + 2:] if candidates else None
     return [
-        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, candidates)
+        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, asked)
         for g, near, cos_centroid, cos_member, cos_mean in zip(groups, nears, cos_centroids, cos_members, cos_means)
     ]
 
 
 def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neighbours, cos_centroid: float,
-          cos_members: float, cos_mean: float, candidates: bool | frozenset[str]) -> dict[str, float]:
+          cos_members: float, cos_mean: float, asked: tuple[str, ...] | None) -> list[float]:
+    """One pair's row (``PAIR_SIGNALS``, then the candidate signals when ``asked`` is not None)."""
     cos_nearest = max(cos_members, near.best)
     terms = group.terms
     term_idf, name_idf, weights = art.term_idf, art.name_idf, art.weights
@@ -535,57 +601,33 @@ def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neig
                   / (art.name_weight * group.size)) if art.name_weight else 0.0
     numbers = group.numbers
     common_numbers = [numbers[n] for n in art.numbers if n in numbers]
-    numbers_shared = len(common_numbers)
     numbers_mean = sum(common_numbers) / (len(art.numbers) * group.size) if art.numbers else 0.0
     weekday_total, when_total, log_size = group.totals()
     both_weekdays = 1.0 if art.weekdays and weekday_total else 0.0
     weekday_agree = (sum(group.weekdays[w] for w in art.weekdays if w in group.weekdays) / weekday_total
                      if both_weekdays else 0.0)
-    weekday_conflict = both_weekdays * (1.0 - min(1.0, weekday_agree))
     when_agree = group.when_weekdays[art.when_weekday] / when_total if art.when_weekday and when_total else 0.0
-    when_conflict = 1.0 - when_agree if art.when_weekday and when_total else 0.0
-    when_contradicted = 1.0 if contradicts_day(art, group, stats, when_total) else 0.0
     if art.when_day is not None and group.when_first is not None:
         when_days_apart = math.log1p(max(0, group.when_first - art.when_day, art.when_day - group.when_last))
     else:
         when_days_apart = 0.0
     if art.day is not None and group.first_day is not None:
-        gap = max(0, group.first_day - art.day, art.day - group.last_day)
-        days, undated = math.log1p(gap), 0.0
+        days = math.log1p(max(0, group.first_day - art.day, art.day - group.last_day))
+        undated = 0.0
     else:
         days, undated = 0.0, 1.0
     short = 1.0 if art.short else 0.0
-    signals = {
-        "cos_centroid": cos_centroid,
-        "cos_nearest": cos_nearest,
-        "cos_mean": cos_mean,
-        "names_mean": names_mean,
-        "knn_votes": near.votes,
-        "knn_first": 1.0 if near.first else 0.0,
-        "tfidf_cos": tfidf,
-        "title_cos": title_cos,
-        "titled": titled,
-        "names_shared": math.log1p(shared),
-        "names_cover": names_cover,
-        "numbers_shared": math.log1p(numbers_shared),
-        "numbers_mean": numbers_mean,
-        "weekday_agree": weekday_agree,
-        "weekday_conflict": weekday_conflict,
-        "when_agree": when_agree,
-        "when_conflict": when_conflict,
-        "when_days_apart": when_days_apart,
-        "when_contradicted": when_contradicted,
-        "days_apart": days,
-        "undated": undated,
-        "log_size": log_size,
-        "short": short,
-        "short_x_cos": short * cos_centroid,
-        "short_x_tfidf": short * tfidf,
-        "short_x_names": short * names_cover,
-    }
-    if candidates:
-        signals.update(candidate_signals(art, group, stats, None if candidates is True else candidates))
-    return signals
+    row = [
+        cos_centroid, cos_nearest, cos_mean, names_mean, near.votes, 1.0 if near.first else 0.0, tfidf, title_cos,
+        titled, math.log1p(shared), names_cover, math.log1p(len(common_numbers)), numbers_mean, weekday_agree,
+        both_weekdays * (1.0 - min(1.0, weekday_agree)),  # weekday_conflict
+        when_agree, 1.0 - when_agree if art.when_weekday and when_total else 0.0,  # when_conflict
+        when_days_apart, 1.0 if contradicts_day(art, group, stats, when_total) else 0.0,  # when_contradicted
+        days, undated, log_size, short, short * cos_centroid, short * tfidf, short * names_cover,
+    ]
+    if asked is not None:
+        row += _candidate_row(art, group, stats, asked)
+    return row
 
 
 DAY_SLACK = 1  # days a stated happening day may differ from the event's and still be the same day
@@ -632,25 +674,23 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     return missed / core_weight if core_weight else 0.0
 
 
-def candidate_signals(art: ArticleProfile, group: GroupProfile, stats: TermStats,
-                      only: frozenset[str] | None = None) -> dict[str, float]:
-    """The ``CANDIDATE_FEATURES`` of one pair (``only``: just those)."""
+def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, asked: tuple[str, ...]) -> list[float]:
+    """The ``CANDIDATE_FEATURES`` of one pair: ``era_gap``, ``era_known``, then those ``asked``
+    (in ``signal_names``' order)."""
     # years between the report and the group's reports (signed: the article later is positive)
     if art.era is not None and group.era_first is not None:
-        era_gap = float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era))))
-        era_known = 1.0
+        row = [float(max(-20, min(20, max(0, art.era - group.era_last) - max(0, group.era_first - art.era)))), 1.0]
     else:
-        era_gap, era_known = 0.0, 0.0
-    out = {"era_gap": era_gap, "era_known": era_known}
-    if only is None or "names_missed" in only:
-        out["names_missed"] = core_names_missed(art, group, stats)
-    if only is None or "names_novel" in only:
-        out["names_novel"] = headline_names_novel(art, group)
-    if only is None or "numbers_missed" in only:
-        out["numbers_missed"] = core_numbers_missed(art, group)
-    if only is None or "names_body_cos" in only:
-        out["names_body_cos"] = body_names_cosine(art, group, stats)
-    return out
+        row = [0.0, 0.0]
+    if "names_missed" in asked:
+        row.append(core_names_missed(art, group, stats))
+    if "names_novel" in asked:
+        row.append(headline_names_novel(art, group))
+    if "numbers_missed" in asked:
+        row.append(core_numbers_missed(art, group))
+    if "names_body_cos" in asked:
+        row.append(body_names_cosine(art, group, stats))
+    return row
 
 
 def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
@@ -669,8 +709,9 @@ def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats
     if art.short or not group.body_name_norm or not art.body_names:
         return 0.0
     weights, norm = body_name_weights(art, stats)
-    names, idf = group.body_names, stats.idf
-    dot = math.fsum([w * names[n] * idf(n) for n, w in weights.items() if n in names])
+    names = group.body_names
+    shared = [n for n in weights if n in names]
+    dot = math.fsum([weights[n] * names[n] * idf for n, idf in zip(shared, stats.idfs(shared))])
     return dot / (norm * group.body_name_norm) if dot and norm else 0.0
 
 
