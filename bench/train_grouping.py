@@ -41,14 +41,14 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
 from storyline.group import events
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
-from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
+from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, DIRECTIONS, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
 SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel", "names_body_cos",
@@ -281,6 +281,88 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     return model
 
 
+LEARNERS = ("gb", "hist", "monotone")  # ``--learner``: fit_trees; fit_hist_trees; the same, monotone
+
+
+def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
+                   trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
+                   bags: int = 1, cost: Cost = NO_COST, monotone: bool = False) -> TreeModel:
+    """``fit_trees`` with scikit-learn's histogram learner (``HistGradientBoostingClassifier``: the
+    signals binned into up to 255 values, each split between two bins), and with ``monotone`` each
+    tree held to the signals' ``DIRECTIONS`` (a higher cosine never lowers the probability).
+
+    Exported to the same flat arrays. The predictor keeps only the leaves shrunk (a node's value
+    is its unshrunk Newton step, the root's 0), so every inner node's value is the average of its
+    children's, weighted by the training pairs' weights that reach them, as ``fit_trees`` does
+    (the Saabas credits then add up along a path). Splits send ``<=`` left, as ``TreeModel``;
+    our signals hold no NaN, so the learner's missing-value side is never used (checked).
+    One OpenMP thread: the sums then add in one order, so a retrain writes the same bytes.
+    """
+    from threadpoolctl import threadpool_limits
+
+    if subsample != 1.0 or bags != 1:
+        raise ValueError("the histogram learner fits neither --subsample nor --bags")
+    X, y, w = _stack(parts, features, cost)
+    assert not np.isnan(X).any(), "a signal is NaN"
+    for label in (0, 1):  # balanced classes, as fit_trees
+        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
+        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
+    clf = HistGradientBoostingClassifier(
+        max_depth=depth, max_iter=trees, learning_rate=learning_rate, min_samples_leaf=min_leaf,
+        max_leaf_nodes=None, early_stopping=False, l2_regularization=0.0, random_state=0,
+        monotonic_cst=[DIRECTIONS[f] for f in features] if monotone else None)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        clf.fit(X, y, sample_weight=w)
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for (predictor,) in clf._predictors:  # one tree per iteration (binary)
+        nodes = predictor.nodes
+        inner = ~nodes["is_leaf"].astype(bool)
+        if inner.any():
+            assert np.isfinite(nodes["num_threshold"][inner]).all(), "a split on missing values"
+            assert not nodes["is_categorical"][inner].any()
+        vals = _hist_values(nodes, X, w)
+        offset = len(feature)
+        roots.append(offset)
+        for i, node in enumerate(nodes):
+            leaf = bool(node["is_leaf"])
+            feature.append(-1 if leaf else int(node["feature_idx"]))
+            # unrounded: with more distinct values than bins a split can be a training value itself
+            split.append(0.0 if leaf else float(node["num_threshold"]))
+            left.append(-1 if leaf else offset + int(node["left"]))
+            right.append(-1 if leaf else offset + int(node["right"]))
+            value.append(round(float(vals[i]), 9))
+    base = float(clf._baseline_prediction[0, 0])
+    model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
+                       "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
+                       "right": right, "value": value})
+    check = X[:: max(1, len(X) // 500)]
+    ours = model.probabilities([dict(zip(features, r)) for r in check])
+    assert np.allclose(ours, 1.0 / (1.0 + np.exp(-clf.decision_function(check))), atol=1e-6), \
+        "exported trees disagree with scikit-learn"
+    return model
+
+
+def _hist_values(nodes: np.ndarray, X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Each node's value in one predictor's tree: a leaf's (shrunk) output, an inner node's the
+    average of its children's weighted by the training weight that reaches them."""
+    reach = np.zeros(len(nodes))
+    rows, at = np.arange(len(X)), np.zeros(len(X), dtype=np.int64)
+    leaf = nodes["is_leaf"].astype(bool)
+    while len(rows):
+        reach += np.bincount(at, weights=w[rows], minlength=len(nodes))
+        going = ~leaf[at]
+        rows, at = rows[going], at[going]
+        goes_left = X[rows, nodes["feature_idx"][at]] <= nodes["num_threshold"][at]
+        at = np.where(goes_left, nodes["left"][at], nodes["right"][at]).astype(np.int64)
+    vals = nodes["value"].astype(float)
+    for i in reversed(range(len(nodes))):  # children come after their parent
+        if not leaf[i]:
+            lc, rc = nodes["left"][i], nodes["right"][i]
+            vals[i] = (vals[lc] * reach[lc] + vals[rc] * reach[rc]) / (reach[lc] + reach[rc])
+    return vals
+
+
 UNDATED = "~undated"
 
 
@@ -335,7 +417,13 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
     for comparison, docs/benchmarks.md). ``without``: signals left out, ``with_``: candidate signals
     added (to measure what one adds). ``cost``: the event pairs' costs (``--cost``)."""
     def make(level_kind: str, level_cost: Cost = NO_COST):
-        return partial(fit_trees, cost=level_cost, **tree_options) if level_kind == "trees" else partial(fit, cost=level_cost)
+        if level_kind != "trees":
+            return partial(fit, cost=level_cost)
+        options = dict(tree_options)
+        learner = options.pop("learner", "gb")
+        if learner == "gb":
+            return partial(fit_trees, cost=level_cost, **options)
+        return partial(fit_hist_trees, cost=level_cost, monotone=learner == "monotone", **options)
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
@@ -453,6 +541,11 @@ def main() -> int:
     parser.add_argument("--learning-rate", type=float, default=0.1, help="trees: shrinkage of each tree")
     parser.add_argument("--subsample", type=float, default=1.0, help="trees: share of the pairs each tree is fitted on")
     parser.add_argument("--bags", type=int, default=1, help="trees: boosted models averaged (seeds 0..bags-1)")
+    parser.add_argument("--learner", choices=LEARNERS, default="gb",
+                        help="trees: gb (GradientBoostingClassifier), hist (HistGradientBoostingClassifier) or "
+                             "monotone (hist, each signal held to its signals.DIRECTIONS); --monotone: the last")
+    parser.add_argument("--monotone", dest="learner", action="store_const", const="monotone",
+                        help="the same as --learner monotone")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
     parser.add_argument("--undated", type=float, default=0.25,
                         help="also train on a copy of each set with this share of publication dates removed")
@@ -494,7 +587,8 @@ def main() -> int:
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
     options = {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf,
-               "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags}
+               "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags,
+               "learner": args.learner}
     datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
     if args.cv:
         return cross_validate(datasets, args, options)
