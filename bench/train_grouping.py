@@ -281,7 +281,8 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     return model
 
 
-LEARNERS = ("gb", "hist", "monotone")  # ``--learner``: fit_trees; fit_hist_trees; the same, monotone
+# ``--learner``: fit_trees; fit_hist_trees; the same, monotone; fit_line_trees; the same, monotone
+LEARNERS = ("gb", "hist", "monotone", "line", "line-monotone")
 
 
 def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
@@ -340,6 +341,64 @@ def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[st
     ours = model.probabilities([dict(zip(features, r)) for r in check])
     assert np.allclose(ours, 1.0 / (1.0 + np.exp(-clf.decision_function(check))), atol=1e-6), \
         "exported trees disagree with scikit-learn"
+    return model
+
+
+def fit_line_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
+                   trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
+                   bags: int = 1, cost: Cost = NO_COST, monotone: bool = False) -> TreeModel:
+    """Gradient boosting as ``fit_trees`` (each tree a least-squares regression tree on the
+    log-loss residuals, scikit-learn's ``DecisionTreeRegressor``), but each tree's outputs scaled
+    by one Newton step along the whole tree instead of one per leaf: a positive factor keeps the
+    order of the leaves, so with ``monotone`` the trees (held to ``DIRECTIONS`` while growing)
+    stay monotone. ``fit_trees``' per-leaf steps would undo the constraints. Exported as
+    ``fit_trees`` exports."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    if subsample != 1.0 or bags != 1:
+        raise ValueError("the line-search learner fits neither --subsample nor --bags")
+    X, y, w = _stack(parts, features, cost)
+    for label in (0, 1):  # balanced classes, as fit_trees
+        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
+        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
+    cst = [DIRECTIONS[f] for f in features] if monotone else None
+    positive = float(np.sum(w * y) / np.sum(w))
+    base = math.log(positive / (1.0 - positive))
+    raw = np.full(len(X), base)
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for _ in range(trees):
+        p = 1.0 / (1.0 + np.exp(-raw))
+        residual = y - p
+        tree = DecisionTreeRegressor(max_depth=depth, min_samples_leaf=min_leaf, monotonic_cst=cst, random_state=0)
+        tree.fit(X, residual, sample_weight=w)
+        t = tree.tree_
+        out = t.value[:, 0, 0].astype(float)
+        step = out[tree.apply(X)]
+        curvature = float(np.sum(w * p * (1 - p) * step * step))
+        scale = max(0.0, float(np.sum(w * residual * step)) / curvature) if curvature > 0 else 0.0
+        vals = out * scale * learning_rate
+        raw += vals[tree.apply(X)]
+        weight = t.weighted_n_node_samples
+        for i in reversed(range(t.node_count)):  # children come after their parent
+            lc, rc = t.children_left[i], t.children_right[i]
+            if lc != -1:
+                vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
+        offset = len(feature)
+        roots.append(offset)
+        for i in range(t.node_count):
+            leaf = t.children_left[i] == -1
+            feature.append(-1 if leaf else int(t.feature[i]))
+            split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
+            left.append(-1 if leaf else offset + int(t.children_left[i]))
+            right.append(-1 if leaf else offset + int(t.children_right[i]))
+            value.append(round(float(vals[i]), 9))
+    model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
+                       "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
+                       "right": right, "value": value})
+    check = np.arange(0, len(X), max(1, len(X) // 500))
+    ours = model.probabilities([dict(zip(features, r)) for r in X[check]])
+    assert np.allclose(ours, 1.0 / (1.0 + np.exp(-raw[check])), atol=1e-6), "exported trees disagree with the fit"
     return model
 
 
@@ -423,7 +482,8 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
         learner = options.pop("learner", "gb")
         if learner == "gb":
             return partial(fit_trees, cost=level_cost, **options)
-        return partial(fit_hist_trees, cost=level_cost, monotone=learner == "monotone", **options)
+        fitter = fit_line_trees if learner.startswith("line") else fit_hist_trees
+        return partial(fitter, cost=level_cost, monotone=learner.endswith("monotone"), **options)
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
@@ -542,8 +602,9 @@ def main() -> int:
     parser.add_argument("--subsample", type=float, default=1.0, help="trees: share of the pairs each tree is fitted on")
     parser.add_argument("--bags", type=int, default=1, help="trees: boosted models averaged (seeds 0..bags-1)")
     parser.add_argument("--learner", choices=LEARNERS, default="gb",
-                        help="trees: gb (GradientBoostingClassifier), hist (HistGradientBoostingClassifier) or "
-                             "monotone (hist, each signal held to its signals.DIRECTIONS); --monotone: the last")
+                        help="trees: gb (GradientBoostingClassifier), hist (HistGradientBoostingClassifier), "
+                             "monotone (hist, each signal held to its signals.DIRECTIONS), line (regression trees, one Newton "
+                             "step per tree) or line-monotone; --monotone: the same as --learner monotone")
     parser.add_argument("--monotone", dest="learner", action="store_const", const="monotone",
                         help="the same as --learner monotone")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
