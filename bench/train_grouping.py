@@ -3,6 +3,7 @@
     PYTHONPATH=src python bench/train_grouping.py [--eval-dir /work/shared/eval] [--embedder static]
         [--score] [--lodo] [--out src/storyline/group/weights.json]
     PYTHONPATH=src python bench/train_grouping.py --cv [--cv-salt a] [--without era_gap,story:log_size]
+        [--learner gb|hist|monotone|line|line-monotone] [--story-learner ...]
 
 The defaults (trees for both levels, depth 3, 150 trees, leaves of 10 pairs or more, the signals
 ``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``) are the shipped configuration: run without
@@ -14,6 +15,9 @@ signals out and ``--with`` sets the candidate signals used, to measure what one 
 ``--cost small:W,hard:W`` weighs the event model's costly negative pairs more (a join into an event
 of up to 3 reports; into the other happening of the article's own ECB+ topic): measured in
 session 9, not better on unseen stories (docs/benchmarks.md).
+``--learner hist|monotone|line|line-monotone`` (``--story-learner``: the story model's alone) fits
+the trees another way, ``monotone`` ones held to ``signals.DIRECTIONS``: measured in session 11,
+not shipped (docs/benchmarks.md).
 
 Training examples come from replaying each dev set online, in file order, with the *gold* groups
 as the state: for every article, the candidates that the online index would retrieve (same
@@ -475,11 +479,13 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
     """The event and the story model (the shipped weights use trees for both; ``linear`` is kept
     for comparison, docs/benchmarks.md). ``without``: signals left out, ``with_``: candidate signals
     added (to measure what one adds). ``cost``: the event pairs' costs (``--cost``)."""
-    def make(level_kind: str, level_cost: Cost = NO_COST):
+    options = dict(tree_options)
+    event_learner = options.pop("learner", "gb")
+    story_learner = options.pop("story_learner", None) or event_learner
+
+    def make(level_kind: str, learner: str, level_cost: Cost = NO_COST):
         if level_kind != "trees":
             return partial(fit, cost=level_cost)
-        options = dict(tree_options)
-        learner = options.pop("learner", "gb")
         if learner == "gb":
             return partial(fit_trees, cost=level_cost, **options)
         fitter = fit_line_trees if learner.startswith("line") else fit_hist_trees
@@ -487,8 +493,8 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
-    return GroupingModels(event=make(kind, cost)([examples[n][0] for n in names], event_features),
-                          story=make(story_kind)([examples[n][1] for n in names], story_features))
+    return GroupingModels(event=make(kind, event_learner, cost)([examples[n][0] for n in names], event_features),
+                          story=make(story_kind, story_learner)([examples[n][1] for n in names], story_features))
 
 
 # (TOP_BY_VECTOR, TOP_BY_NAME) of the replays the shipped weights were trained on: more candidate
@@ -607,6 +613,8 @@ def main() -> int:
                              "step per tree) or line-monotone; --monotone: the same as --learner monotone")
     parser.add_argument("--monotone", dest="learner", action="store_const", const="monotone",
                         help="the same as --learner monotone")
+    parser.add_argument("--story-learner", choices=LEARNERS, default=None,
+                        help="trees: the story model's learner (default: --learner's)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
     parser.add_argument("--undated", type=float, default=0.25,
                         help="also train on a copy of each set with this share of publication dates removed")
@@ -649,7 +657,7 @@ def main() -> int:
     args = parser.parse_args()
     options = {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf,
                "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags,
-               "learner": args.learner}
+               "learner": args.learner, "story_learner": args.story_learner}
     datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
     if args.cv:
         return cross_validate(datasets, args, options)
