@@ -3,9 +3,11 @@
     PYTHONPATH=src python bench/train_grouping.py [--eval-dir /work/shared/eval] [--embedder static]
         [--score] [--lodo] [--out src/storyline/group/weights.json]
     PYTHONPATH=src python bench/train_grouping.py --cv [--cv-salt a] [--without era_gap,story:log_size]
+        [--learner gb|hist|monotone|line|line-monotone] [--story-learner ...]
 
 The defaults (trees for both levels, depth 3, 150 trees, leaves of 10 pairs or more, the signals
-``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``) are the shipped configuration: run without
+``EVENT_FEATURES`` plus ``SHIPPED_CANDIDATES``; the event model's trees by scikit-learn's gradient
+boosting, the story model's ``line-monotone``) are the shipped configuration: run without
 arguments, it rewrites the shipped ``weights.json`` byte for byte (docs/benchmarks.md, Grouping,
 sessions 5 and 6).
 ``--cv`` scores on held-out stories instead (``--cv-salt``: another split into halves; the figures
@@ -14,6 +16,10 @@ signals out and ``--with`` sets the candidate signals used, to measure what one 
 ``--cost small:W,hard:W`` weighs the event model's costly negative pairs more (a join into an event
 of up to 3 reports; into the other happening of the article's own ECB+ topic): measured in
 session 9, not better on unseen stories (docs/benchmarks.md).
+``--learner hist|monotone|line|line-monotone`` (``--story-learner``: the story model's alone) fits
+the trees another way, ``monotone`` ones held to ``signals.DIRECTIONS``: measured in session 11;
+the story model's ``line-monotone`` shipped (T17 on unseen stories 0.861 -> 0.915 over six
+splits), the rest not (docs/benchmarks.md).
 
 Training examples come from replaying each dev set online, in file order, with the *gold* groups
 as the state: for every article, the candidates that the online index would retrieve (same
@@ -41,14 +47,14 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
 from storyline.group import events
 from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
-from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
+from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, DIRECTIONS, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
 SETS = ("ecbplus-dev", "uci-headlines-dev", "t17-dev")
 SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "names_novel", "names_body_cos",
@@ -281,6 +287,147 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     return model
 
 
+# ``--learner``: fit_trees; fit_hist_trees; the same, monotone; fit_line_trees; the same, monotone
+LEARNERS = ("gb", "hist", "monotone", "line", "line-monotone")
+
+
+def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
+                   trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
+                   bags: int = 1, cost: Cost = NO_COST, monotone: bool = False) -> TreeModel:
+    """``fit_trees`` with scikit-learn's histogram learner (``HistGradientBoostingClassifier``: the
+    signals binned into up to 255 values, each split between two bins), and with ``monotone`` each
+    tree held to the signals' ``DIRECTIONS`` (a higher cosine never lowers the probability).
+
+    Exported to the same flat arrays. The predictor keeps only the leaves shrunk (a node's value
+    is its unshrunk Newton step, the root's 0), so every inner node's value is the average of its
+    children's, weighted by the training pairs' weights that reach them, as ``fit_trees`` does
+    (the Saabas credits then add up along a path). Splits send ``<=`` left, as ``TreeModel``;
+    our signals hold no NaN, so the learner's missing-value side is never used (checked).
+    One OpenMP thread: the sums then add in one order, so a retrain writes the same bytes.
+    """
+    from threadpoolctl import threadpool_limits
+
+    if subsample != 1.0 or bags != 1:
+        raise ValueError("the histogram learner fits neither --subsample nor --bags")
+    X, y, w = _stack(parts, features, cost)
+    assert not np.isnan(X).any(), "a signal is NaN"
+    for label in (0, 1):  # balanced classes, as fit_trees
+        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
+        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
+    clf = HistGradientBoostingClassifier(
+        max_depth=depth, max_iter=trees, learning_rate=learning_rate, min_samples_leaf=min_leaf,
+        max_leaf_nodes=None, early_stopping=False, l2_regularization=0.0, random_state=0,
+        monotonic_cst=[DIRECTIONS[f] for f in features] if monotone else None)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        clf.fit(X, y, sample_weight=w)
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for (predictor,) in clf._predictors:  # one tree per iteration (binary)
+        nodes = predictor.nodes
+        inner = ~nodes["is_leaf"].astype(bool)
+        if inner.any():
+            assert np.isfinite(nodes["num_threshold"][inner]).all(), "a split on missing values"
+            assert not nodes["is_categorical"][inner].any()
+        vals = _hist_values(nodes, X, w)
+        offset = len(feature)
+        roots.append(offset)
+        for i, node in enumerate(nodes):
+            leaf = bool(node["is_leaf"])
+            feature.append(-1 if leaf else int(node["feature_idx"]))
+            # unrounded: with more distinct values than bins a split can be a training value itself
+            split.append(0.0 if leaf else float(node["num_threshold"]))
+            left.append(-1 if leaf else offset + int(node["left"]))
+            right.append(-1 if leaf else offset + int(node["right"]))
+            value.append(round(float(vals[i]), 9))
+    base = float(clf._baseline_prediction[0, 0])
+    model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
+                       "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
+                       "right": right, "value": value})
+    check = X[:: max(1, len(X) // 500)]
+    ours = model.probabilities([dict(zip(features, r)) for r in check])
+    assert np.allclose(ours, 1.0 / (1.0 + np.exp(-clf.decision_function(check))), atol=1e-6), \
+        "exported trees disagree with scikit-learn"
+    return model
+
+
+def fit_line_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
+                   trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
+                   bags: int = 1, cost: Cost = NO_COST, monotone: bool = False) -> TreeModel:
+    """Gradient boosting as ``fit_trees`` (each tree a least-squares regression tree on the
+    log-loss residuals, scikit-learn's ``DecisionTreeRegressor``), but each tree's outputs scaled
+    by one Newton step along the whole tree instead of one per leaf: a positive factor keeps the
+    order of the leaves, so with ``monotone`` the trees (held to ``DIRECTIONS`` while growing)
+    stay monotone. ``fit_trees``' per-leaf steps would undo the constraints. Exported as
+    ``fit_trees`` exports."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    if subsample != 1.0 or bags != 1:
+        raise ValueError("the line-search learner fits neither --subsample nor --bags")
+    X, y, w = _stack(parts, features, cost)
+    for label in (0, 1):  # balanced classes, as fit_trees
+        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
+        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
+    cst = [DIRECTIONS[f] for f in features] if monotone else None
+    positive = float(np.sum(w * y) / np.sum(w))
+    base = math.log(positive / (1.0 - positive))
+    raw = np.full(len(X), base)
+    feature, split, left, right, value, roots = [], [], [], [], [], []
+    for _ in range(trees):
+        p = 1.0 / (1.0 + np.exp(-raw))
+        residual = y - p
+        tree = DecisionTreeRegressor(max_depth=depth, min_samples_leaf=min_leaf, monotonic_cst=cst, random_state=0)
+        tree.fit(X, residual, sample_weight=w)
+        t = tree.tree_
+        out = t.value[:, 0, 0].astype(float)
+        step = out[tree.apply(X)]
+        curvature = float(np.sum(w * p * (1 - p) * step * step))
+        scale = max(0.0, float(np.sum(w * residual * step)) / curvature) if curvature > 0 else 0.0
+        vals = out * scale * learning_rate
+        raw += vals[tree.apply(X)]
+        weight = t.weighted_n_node_samples
+        for i in reversed(range(t.node_count)):  # children come after their parent
+            lc, rc = t.children_left[i], t.children_right[i]
+            if lc != -1:
+                vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
+        offset = len(feature)
+        roots.append(offset)
+        for i in range(t.node_count):
+            leaf = t.children_left[i] == -1
+            feature.append(-1 if leaf else int(t.feature[i]))
+            split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
+            left.append(-1 if leaf else offset + int(t.children_left[i]))
+            right.append(-1 if leaf else offset + int(t.children_right[i]))
+            value.append(round(float(vals[i]), 9))
+    model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
+                       "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
+                       "right": right, "value": value})
+    check = np.arange(0, len(X), max(1, len(X) // 500))
+    ours = model.probabilities([dict(zip(features, r)) for r in X[check]])
+    assert np.allclose(ours, 1.0 / (1.0 + np.exp(-raw[check])), atol=1e-6), "exported trees disagree with the fit"
+    return model
+
+
+def _hist_values(nodes: np.ndarray, X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Each node's value in one predictor's tree: a leaf's (shrunk) output, an inner node's the
+    average of its children's weighted by the training weight that reaches them."""
+    reach = np.zeros(len(nodes))
+    rows, at = np.arange(len(X)), np.zeros(len(X), dtype=np.int64)
+    leaf = nodes["is_leaf"].astype(bool)
+    while len(rows):
+        reach += np.bincount(at, weights=w[rows], minlength=len(nodes))
+        going = ~leaf[at]
+        rows, at = rows[going], at[going]
+        goes_left = X[rows, nodes["feature_idx"][at]] <= nodes["num_threshold"][at]
+        at = np.where(goes_left, nodes["left"][at], nodes["right"][at]).astype(np.int64)
+    vals = nodes["value"].astype(float)
+    for i in reversed(range(len(nodes))):  # children come after their parent
+        if not leaf[i]:
+            lc, rc = nodes["left"][i], nodes["right"][i]
+            vals[i] = (vals[lc] * reach[lc] + vals[rc] * reach[rc]) / (reach[lc] + reach[rc])
+    return vals
+
+
 UNDATED = "~undated"
 
 
@@ -334,13 +481,22 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
     """The event and the story model (the shipped weights use trees for both; ``linear`` is kept
     for comparison, docs/benchmarks.md). ``without``: signals left out, ``with_``: candidate signals
     added (to measure what one adds). ``cost``: the event pairs' costs (``--cost``)."""
-    def make(level_kind: str, level_cost: Cost = NO_COST):
-        return partial(fit_trees, cost=level_cost, **tree_options) if level_kind == "trees" else partial(fit, cost=level_cost)
+    options = dict(tree_options)
+    event_learner = options.pop("learner", "gb")
+    story_learner = options.pop("story_learner", None) or event_learner
+
+    def make(level_kind: str, learner: str, level_cost: Cost = NO_COST):
+        if level_kind != "trees":
+            return partial(fit, cost=level_cost)
+        if learner == "gb":
+            return partial(fit_trees, cost=level_cost, **options)
+        fitter = fit_line_trees if learner.startswith("line") else fit_hist_trees
+        return partial(fitter, cost=level_cost, monotone=learner.endswith("monotone"), **options)
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
-    return GroupingModels(event=make(kind, cost)([examples[n][0] for n in names], event_features),
-                          story=make(story_kind)([examples[n][1] for n in names], story_features))
+    return GroupingModels(event=make(kind, event_learner, cost)([examples[n][0] for n in names], event_features),
+                          story=make(story_kind, story_learner)([examples[n][1] for n in names], story_features))
 
 
 # (TOP_BY_VECTOR, TOP_BY_NAME) of the replays the shipped weights were trained on: more candidate
@@ -453,6 +609,15 @@ def main() -> int:
     parser.add_argument("--learning-rate", type=float, default=0.1, help="trees: shrinkage of each tree")
     parser.add_argument("--subsample", type=float, default=1.0, help="trees: share of the pairs each tree is fitted on")
     parser.add_argument("--bags", type=int, default=1, help="trees: boosted models averaged (seeds 0..bags-1)")
+    parser.add_argument("--learner", choices=LEARNERS, default="gb",
+                        help="trees: gb (GradientBoostingClassifier), hist (HistGradientBoostingClassifier), "
+                             "monotone (hist, each signal held to its signals.DIRECTIONS), line (regression trees, one Newton "
+                             "step per tree) or line-monotone; --monotone: the same as --learner monotone")
+    parser.add_argument("--monotone", dest="learner", action="store_const", const="monotone",
+                        help="the same as --learner monotone")
+    parser.add_argument("--story-learner", choices=LEARNERS, default="line-monotone",
+                        help="trees: the story model's learner (shipped since session 11: line-monotone; "
+                             "until then it was --learner's, gb)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")
     parser.add_argument("--undated", type=float, default=0.25,
                         help="also train on a copy of each set with this share of publication dates removed")
@@ -494,7 +659,8 @@ def main() -> int:
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
     options = {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf,
-               "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags}
+               "learning_rate": args.learning_rate, "subsample": args.subsample, "bags": args.bags,
+               "learner": args.learner, "story_learner": args.story_learner}
     datasets = {n: load_dataset(Path(args.eval_dir) / n) for n in SETS}
     if args.cv:
         return cross_validate(datasets, args, options)

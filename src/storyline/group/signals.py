@@ -479,6 +479,43 @@ EVENT_FEATURES = (
 # time per candidate (docs/grouping.md, docs/benchmarks.md).
 CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos")
 
+# How each signal may move the probability of a join, all else equal, where the sign is a matter
+# of principle: +1 never lowers it (similarity evidence), -1 never raises it (conflict evidence),
+# 0 free. ``train_grouping.py --learner monotone`` fits trees held to these (docs/grouping.md).
+DIRECTIONS: dict[str, int] = {
+    "cos_centroid": +1,  # the article's embedding closer to the group's centroid
+    "cos_nearest": +1,  # ... to its nearest member (or nearest earlier article in it)
+    "cos_mean": +1,  # ... to its average member
+    "names_mean": +1,  # more of the article's names in more of the members
+    "knn_votes": +1,  # more of the nearest earlier articles in the group
+    "knn_first": +1,  # the very nearest earlier article is in the group
+    "tfidf_cos": +1,  # more shared content words
+    "title_cos": +1,  # more shared title words (0 without titles: ``titled`` tells)
+    "titled": 0,  # whether titles can be compared at all: a regime, not evidence
+    "names_shared": +1,  # more shared proper names (IDF-weighted total)
+    "names_cover": +1,  # a larger share of the article's names in the group
+    "numbers_shared": +1,  # more shared numbers
+    "numbers_mean": +1,  # shared numbers in more of the members
+    "weekday_agree": +1,  # the group's reports mention the article's weekdays
+    "weekday_conflict": -1,  # ... they mention other weekdays only
+    "when_agree": +1,  # the stated happening weekday agrees
+    "when_conflict": -1,  # ... it differs
+    "when_days_apart": -1,  # the stated happening days lie further apart
+    "days_apart": -1,  # the publication dates lie further apart
+    "undated": 0,  # a date is missing: says nothing either way
+    "log_size": 0,  # group size: a larger group draws more joins but dilutes its averages
+    "short": 0,  # a headline alone: a regime (its signals are weaker), not evidence
+    "short_x_cos": 0,  # interactions: correct the plain signals' weight for headlines, either way
+    "short_x_tfidf": 0,
+    "short_x_names": 0,
+    "names_missed": -1,  # more of the group's core names absent from the article
+    "era_gap": 0,  # signed years apart: both signs mean further (the model learns |gap|)
+    "era_known": 0,  # whether the years could be compared: a regime, not evidence
+    "names_novel": -1,  # more of the article's lead names unknown to the group
+    "numbers_missed": -1,  # more of the group's core numbers absent from the article
+    "names_body_cos": +1,  # the bodies keep naming the same people
+}
+
 
 # what tells one happening from another of its story: its own actors, its own numbers
 EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
