@@ -239,6 +239,27 @@ def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], co
                        tuple(clf.coef_[0].round(6)), float(round(clf.intercept_[0], 6)))
 
 
+def _append_tree(t, vals: np.ndarray, feature: list, split: list, left: list, right: list, value: list,
+                 roots: list) -> None:
+    """One scikit-learn tree (``t``: its ``tree_``; ``vals``: its leaves' outputs, scaled) onto the
+    flat lists ``TreeModel`` reads. Inner nodes get the weighted average of their children, so the
+    Saabas credits along a path add up to the leaf's output; splits and values rounded to 9 digits."""
+    weight = t.weighted_n_node_samples
+    for i in reversed(range(t.node_count)):  # children come after their parent
+        lc, rc = t.children_left[i], t.children_right[i]
+        if lc != -1:
+            vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
+    offset = len(feature)
+    roots.append(offset)
+    for i in range(t.node_count):
+        leaf = t.children_left[i] == -1
+        feature.append(-1 if leaf else int(t.feature[i]))
+        split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
+        left.append(-1 if leaf else offset + int(t.children_left[i]))
+        right.append(-1 if leaf else offset + int(t.children_right[i]))
+        value.append(round(float(vals[i]), 9))
+
+
 def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
               trees: int = 150, min_leaf: int = 1, learning_rate: float = 0.1, subsample: float = 1.0,
               bags: int = 1, cost: Cost = NO_COST) -> TreeModel:
@@ -261,21 +282,8 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     feature, split, left, right, value, roots = [], [], [], [], [], []
     for est in (e for clf in fitted for e in clf.estimators_[:, 0]):
         t = est.tree_
-        offset = len(feature)
-        roots.append(offset)
-        vals = t.value[:, 0, 0].astype(float) * learning_rate / bags
-        weight = t.weighted_n_node_samples
-        for i in reversed(range(t.node_count)):  # children come after their parent
-            lc, rc = t.children_left[i], t.children_right[i]
-            if lc != -1:
-                vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
-        for i in range(t.node_count):
-            leaf = t.children_left[i] == -1
-            feature.append(-1 if leaf else int(t.feature[i]))
-            split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
-            left.append(-1 if leaf else offset + int(t.children_left[i]))
-            right.append(-1 if leaf else offset + int(t.children_right[i]))
-            value.append(round(float(vals[i]), 9))
+        _append_tree(t, t.value[:, 0, 0].astype(float) * learning_rate / bags,
+                     feature, split, left, right, value, roots)
     base = float(np.mean([clf._raw_predict_init(X[:1])[0, 0] for clf in fitted]))
     model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
                        "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
@@ -385,20 +393,7 @@ def fit_line_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[st
         scale = max(0.0, float(np.sum(w * residual * step)) / curvature) if curvature > 0 else 0.0
         vals = out * scale * learning_rate
         raw += vals[tree.apply(X)]
-        weight = t.weighted_n_node_samples
-        for i in reversed(range(t.node_count)):  # children come after their parent
-            lc, rc = t.children_left[i], t.children_right[i]
-            if lc != -1:
-                vals[i] = (vals[lc] * weight[lc] + vals[rc] * weight[rc]) / (weight[lc] + weight[rc])
-        offset = len(feature)
-        roots.append(offset)
-        for i in range(t.node_count):
-            leaf = t.children_left[i] == -1
-            feature.append(-1 if leaf else int(t.feature[i]))
-            split.append(0.0 if leaf else round(float(t.threshold[i]), 9))
-            left.append(-1 if leaf else offset + int(t.children_left[i]))
-            right.append(-1 if leaf else offset + int(t.children_right[i]))
-            value.append(round(float(vals[i]), 9))
+        _append_tree(t, vals, feature, split, left, right, value, roots)
     model = TreeModel({"kind": "trees", "features": list(features), "threshold": 0.5, "base": base,
                        "depth": depth, "roots": roots, "feature": feature, "split": split, "left": left,
                        "right": right, "value": value})
