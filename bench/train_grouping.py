@@ -239,6 +239,25 @@ def fit(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], co
                        tuple(clf.coef_[0].round(6)), float(round(clf.intercept_[0], 6)))
 
 
+def _balanced_stack(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...],
+                    cost: Cost) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_stack`` with the classes weighted to equal totals (as the linear model's
+    class_weight="balanced"): every tree learner fits these."""
+    X, y, w = _stack(parts, features, cost)
+    for label in (0, 1):
+        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    return X, y, w
+
+
+def _constraints(features: tuple[str, ...], monotone: bool) -> list[int] | None:
+    """Each signal's ``DIRECTIONS`` entry for a monotone learner (None: unconstrained)."""
+    if not monotone:
+        return None
+    if unknown := [f for f in features if f not in DIRECTIONS]:
+        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
+    return [DIRECTIONS[f] for f in features]
+
+
 def _append_tree(t, vals: np.ndarray, feature: list, split: list, left: list, right: list, value: list,
                  roots: list) -> None:
     """One scikit-learn tree (``t``: its ``tree_``; ``vals``: its leaves' outputs, scaled) onto the
@@ -270,9 +289,7 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
     depends less on the few pairs that decide one model's early splits. They ship as one model
     (all trees, each leaf value divided by ``bags``), so applying it costs ``bags`` x ``trees``.
     """
-    X, y, w = _stack(parts, features, cost)
-    for label in (0, 1):  # balanced classes, as the linear model's class_weight="balanced"
-        w[y == label] *= w.sum() / (2 * w[y == label].sum())
+    X, y, w = _balanced_stack(parts, features, cost)
     fitted = []
     for seed in range(bags):
         clf = GradientBoostingClassifier(max_depth=depth, n_estimators=trees, learning_rate=learning_rate,
@@ -297,6 +314,7 @@ def fit_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ..
 
 # ``--learner``: fit_trees; fit_hist_trees; the same, monotone; fit_line_trees; the same, monotone
 LEARNERS = ("gb", "hist", "monotone", "line", "line-monotone")
+SHIPPED_STORY_LEARNER = "line-monotone"  # session 11: T17 on unseen stories 0.861 -> 0.915 (docs/benchmarks.md)
 
 
 def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[str, ...], depth: int = 3,
@@ -317,16 +335,12 @@ def fit_hist_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[st
 
     if subsample != 1.0 or bags != 1:
         raise ValueError("the histogram learner fits neither --subsample nor --bags")
-    X, y, w = _stack(parts, features, cost)
+    X, y, w = _balanced_stack(parts, features, cost)
     assert not np.isnan(X).any(), "a signal is NaN"
-    for label in (0, 1):  # balanced classes, as fit_trees
-        w[y == label] *= w.sum() / (2 * w[y == label].sum())
-    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
-        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
     clf = HistGradientBoostingClassifier(
         max_depth=depth, max_iter=trees, learning_rate=learning_rate, min_samples_leaf=min_leaf,
         max_leaf_nodes=None, early_stopping=False, l2_regularization=0.0, random_state=0,
-        monotonic_cst=[DIRECTIONS[f] for f in features] if monotone else None)
+        monotonic_cst=_constraints(features, monotone))
     with threadpool_limits(limits=1, user_api="openmp"):
         clf.fit(X, y, sample_weight=w)
     feature, split, left, right, value, roots = [], [], [], [], [], []
@@ -371,12 +385,8 @@ def fit_line_trees(parts: list[tuple[list[dict], list[int]]], features: tuple[st
 
     if subsample != 1.0 or bags != 1:
         raise ValueError("the line-search learner fits neither --subsample nor --bags")
-    X, y, w = _stack(parts, features, cost)
-    for label in (0, 1):  # balanced classes, as fit_trees
-        w[y == label] *= w.sum() / (2 * w[y == label].sum())
-    if monotone and (unknown := [f for f in features if f not in DIRECTIONS]):
-        raise ValueError(f"no direction declared in signals.DIRECTIONS for {unknown}")
-    cst = [DIRECTIONS[f] for f in features] if monotone else None
+    X, y, w = _balanced_stack(parts, features, cost)
+    cst = _constraints(features, monotone)
     positive = float(np.sum(w * y) / np.sum(w))
     base = math.log(positive / (1.0 - positive))
     raw = np.full(len(X), base)
@@ -472,25 +482,21 @@ def _joined(replays: list[tuple]) -> tuple:
 
 def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str = "trees",
           without: tuple[str, ...] = (), with_: tuple[str, ...] = (), cost: Cost = NO_COST,
-          **tree_options) -> GroupingModels:
+          learner: str = "gb", story_learner: str = SHIPPED_STORY_LEARNER, **tree_options) -> GroupingModels:
     """The event and the story model (the shipped weights use trees for both; ``linear`` is kept
     for comparison, docs/benchmarks.md). ``without``: signals left out, ``with_``: candidate signals
     added (to measure what one adds). ``cost``: the event pairs' costs (``--cost``)."""
-    options = dict(tree_options)
-    event_learner = options.pop("learner", "gb")
-    story_learner = options.pop("story_learner", None) or event_learner
-
     def make(level_kind: str, learner: str, level_cost: Cost = NO_COST):
         if level_kind != "trees":
             return partial(fit, cost=level_cost)
         if learner == "gb":
-            return partial(fit_trees, cost=level_cost, **options)
+            return partial(fit_trees, cost=level_cost, **tree_options)
         fitter = fit_line_trees if learner.startswith("line") else fit_hist_trees
-        return partial(fitter, cost=level_cost, monotone=learner.endswith("monotone"), **options)
+        return partial(fitter, cost=level_cost, monotone=learner.endswith("monotone"), **tree_options)
     event_all = EVENT_FEATURES + tuple(f for f in with_ if f not in EVENT_FEATURES)
     event_features = tuple(f for f in event_all if f not in without and "event:" + f not in without)
     story_features = tuple(f for f in story_signals(event_all) if f not in without and "story:" + f not in without)
-    return GroupingModels(event=make(kind, event_learner, cost)([examples[n][0] for n in names], event_features),
+    return GroupingModels(event=make(kind, learner, cost)([examples[n][0] for n in names], event_features),
                           story=make(story_kind, story_learner)([examples[n][1] for n in names], story_features))
 
 
@@ -610,7 +616,7 @@ def main() -> int:
                              "step per tree) or line-monotone; --monotone: the same as --learner monotone")
     parser.add_argument("--monotone", dest="learner", action="store_const", const="monotone",
                         help="the same as --learner monotone")
-    parser.add_argument("--story-learner", choices=LEARNERS, default="line-monotone",
+    parser.add_argument("--story-learner", choices=LEARNERS, default=SHIPPED_STORY_LEARNER,
                         help="trees: the story model's learner (shipped since session 11: line-monotone; "
                              "until then it was --learner's, gb)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of learning from the model's own grouping")

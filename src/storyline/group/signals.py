@@ -461,13 +461,13 @@ class TermStats:
     def add(self, art: ArticleProfile) -> None:
         self.docs += 1
         self._top = math.log(self.docs + self.background_docs + 1) + 1.0
-        log_df, df, background_df = self._log_df, self.df, self.background_df
+        df, remember = self.df, self._remember_log_df
         for token in set(art.terms) | {"@" + n for n in art.names}:
-            count = df[token] = df.get(token, 0) + 1
+            df[token] = df.get(token, 0) + 1
             self.changed.add(token)
-            # its memo anew (``_remember_log_df``'s sum), not dropped: the next articles' profiles
-            # and their groups' norms ask for nearly every one, and a miss costs a call
-            log_df[token] = math.log(count + background_df.get(token, 0) + 1)
+            # its memo anew, not dropped: the next articles' profiles and their groups' norms ask
+            # for nearly every one, and a miss costs a look-up more
+            remember(token)
 
 
 EVENT_FEATURES = (
