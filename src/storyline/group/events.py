@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 
 import numpy as np
 
@@ -177,9 +178,11 @@ class GroupIndex:
         names = sorted(art.names, key=lambda x: (-name_idf[x], x))[:RAREST_NAMES]
         by_name: dict[int, float] = {}
         for name in names:
-            for i in self.by_name.get(name, ()):
-                if eligible[i]:
-                    by_name[i] = by_name.get(i, 0.0) + name_idf[name]
+            rows_named = self.by_name.get(name)
+            if rows_named:  # ~40 rows a name: their eligibility read at once, not one numpy scalar each
+                weight = name_idf[name]
+                for i in compress(rows_named, eligible.take(rows_named).tolist()):
+                    by_name[i] = by_name.get(i, 0.0) + weight
         for i, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], self.ids[kv[0]]))[:by_names]:
             chosen.add(i)
         return [self.ids[i] for i in sorted(chosen)]
@@ -272,7 +275,8 @@ class ArticleIndex:
         for rank, (row, sim) in enumerate(zip(rows.tolist(), sims.tolist())):
             entry = out.setdefault(names[row], [0, -1.0, rank == 0])
             entry[0] += 1
-            entry[1] = max(entry[1], sim)
+            if sim > entry[1]:  # max(entry[1], sim), without the builtin's call (~0.3 µs)
+                entry[1] = sim
         # events: a share of the NEIGHBOURS asked for, not of those found: in a young store the one
         # earlier article is always the nearest, and one vote in one must not read as ten in ten.
         # stories: a share of those found (a story's few earlier articles all vote for it)
