@@ -615,7 +615,8 @@ def pairs_signals(art: ArticleProfile, groups: list[GroupProfile], stats: TermSt
     cos_members = list(cos_centroids)  # the nearest member's cosine (a group read back without members: its centroid's)
     with_members = [i for i, g in enumerate(groups) if g.members]
     if len(with_members) == 1:
-        cos_members[with_members[0]] = float((groups[with_members[0]].member_matrix @ vector).max())
+        # ``np.maximum.reduce``: ``.max()`` without its Python wrapper (a repair's second looks ask one group)
+        cos_members[with_members[0]] = float(np.maximum.reduce(groups[with_members[0]].member_matrix @ vector))
     elif with_members:
         matrices = [groups[i].member_matrix for i in with_members]
         starts = list(accumulate([len(m) for m in matrices[:-1]], initial=0))
