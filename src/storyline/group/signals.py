@@ -20,8 +20,8 @@ from typing import NamedTuple
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
-from operator import add, eq, gt, mul
+from itertools import accumulate, repeat
+from operator import add, mul
 from pathlib import Path
 
 import numpy as np
@@ -399,13 +399,15 @@ def _add_counts(counts: Counter, more: Counter) -> None:
 def _keep_top(counts: Counter, n: int) -> None:
     """Drop all but the ``n`` most frequent, ties by term, keeping the rest in their order. No
     caller depends on the order (sums over profiles are exact; a profile read back from the store
-    comes sorted by term), so only the counts are sorted, and the terms tied at the cut. In place,
-    each pass over the counts in C: a group prunes its terms at almost every article."""
+    comes sorted by term), so only the counts are sorted, and the terms tied at the cut. In place:
+    a group prunes its terms at almost every article. The passes over the counts are
+    comprehensions (~50 ns a term; ``compress`` over ``map(operator.eq, ...)`` took ~80), and most
+    cuts are at the lowest count (new terms come in once), where nothing lies below the cut."""
     values = sorted(counts.values(), reverse=True)
     kth = values[n - 1]
-    drop = list(compress(counts, map(gt, repeat(kth), counts.values())))
+    drop = [t for t, c in counts.items() if c < kth] if kth > values[-1] else []
     if len(values) > n and values[n] == kth:  # a tie at the cut: the first tied terms by term stay
-        tied = sorted(compress(counts, map(eq, repeat(kth), counts.values())))
+        tied = sorted([t for t, c in counts.items() if c == kth])
         drop += tied[n - values.index(kth):]
     pop = counts.pop  # dict's: ``del`` on a Counter runs Counter.__delitem__, in Python
     for term in drop:
