@@ -471,14 +471,13 @@ class TermStats:
     def add(self, art: ArticleProfile) -> None:
         self.docs += 1
         self._top = math.log(self.docs + self.background_docs + 1) + 1.0
-        df, log_df, background_df, log = self.df, self._log_df, self.background_df, math.log
-        tokens = set(art.terms) | {"@" + n for n in art.names}
-        self.changed |= tokens
-        for token in tokens:
-            count = df[token] = df.get(token, 0) + 1
-            # its memo anew (``_remember_log_df``'s formula, inline: ~40 tokens per article), not
-            # dropped: the next articles' profiles and their groups' norms ask for nearly every one
-            log_df[token] = log(count + background_df.get(token, 0) + 1)
+        df, remember = self.df, self._remember_log_df
+        for token in set(art.terms) | {"@" + n for n in art.names}:
+            df[token] = df.get(token, 0) + 1
+            self.changed.add(token)
+            # its memo anew, not dropped: the next articles' profiles and their groups' norms ask
+            # for nearly every one, and a miss costs a look-up more
+            remember(token)
 
 
 EVENT_FEATURES = (
