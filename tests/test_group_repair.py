@@ -142,6 +142,8 @@ def _scripted_run(path, articles, batch: int, *, shared: bool = True):
         if grouper is None or not shared:
             grouper = _Scripted(store.conn)
         group_batch(store, copy.deepcopy(articles[i:i + batch]), grouper=grouper)
+        index = grouper.stories  # indexed by the names its stories hold, as when read back
+        assert all(names == set(index.groups[g].names) for g, names in index.indexed.items())
     tables = {table: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
               for table in ("article_groups", "events", "stories", "small_event_members")}
     store.close()
