@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 
 from storyline.cli import main as cli_main
 from storyline.group.events import OnlineGrouper, profile_articles
+from storyline.group.signals import NO_NEIGHBOURS, pairs_signals
 from storyline.group.pipeline import group_batch
 from storyline.group.repair import REPAIR_SIZE, profile_from_json, profile_to_json
 from storyline.embed import get_embedder
@@ -96,3 +98,84 @@ def test_a_store_grouped_without_the_repair_is_continued_with_it(tmp_path):
     counts = dict(store.conn.execute("SELECT event_id, COUNT(*) FROM article_groups GROUP BY event_id"))
     store.close()
     assert grouped == 48 and sizes == counts
+
+
+# -- a small event whose story holds other events (session 12) ---------------------------------
+
+# Which earlier article's group each article joins, per level (None: it opens a new one), and the
+# second looks that find a move: a scripted grouper, so the test is about the bookkeeping alone.
+_JOINS = {"event": {"b": None, "c": None, "d": "c", "e": None, "f": "b"},
+          "story": {"b": "a", "c": None, "e": "a"}}
+_MOVES = {"b": "d"}  # on its second look, b would join the event d just grew
+
+
+class _Scripted(OnlineGrouper):
+    def _group_of(self, level: str, article_id: str) -> str:
+        return self.articles.groups[level][self.articles.row_of[article_id]]
+
+    def _score(self, art, index, window, model, near):
+        level = "event" if index is self.events else "story"
+        scored = super()._score(art, index, window, model, near)
+        want = _JOINS[level].get(art.article_id)
+        target = self._group_of(level, want) if want else None
+        rows = {gid: row for _, gid, row in scored}
+        if target is not None and target not in rows:
+            rows[target] = pairs_signals(art, [index.groups[target]], self.stats, [NO_NEIGHBOURS],
+                                         self.candidate_signals[level])[0]
+        out = [(0.9 if gid == target else 0.1, gid, row) for gid, row in rows.items()]
+        return sorted(out, key=lambda t: (-t[0], t[1]))
+
+    def _second_look(self, m, own, members, target):
+        want = _MOVES.get(m.article_id)
+        if want is None or target != self._group_of("event", want):
+            return None
+        m.prepare(self.stats)
+        row = pairs_signals(m, [self.events.groups[target]], self.stats, [NO_NEIGHBOURS],
+                            self.candidate_signals["event"])[0]
+        return 0.9, target, row
+
+
+def _scripted_run(path, articles, batch: int, *, shared: bool = True):
+    store = Store(path)
+    grouper = None
+    for i in range(0, len(articles), batch):
+        if grouper is None or not shared:
+            grouper = _Scripted(store.conn)
+        group_batch(store, copy.deepcopy(articles[i:i + batch]), grouper=grouper)
+        index = grouper.stories  # indexed by the names its stories hold, as when read back
+        assert all(names == set(index.groups[g].names) for g, names in index.indexed.items())
+    tables = {table: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+              for table in ("article_groups", "events", "stories", "small_event_members")}
+    store.close()
+    return tables
+
+
+def test_a_small_event_leaves_a_story_that_holds_other_events(tmp_path):
+    """b opened an event of its own in a's story; once d joins c's event, b would join it too: b
+    moves to c's event and story, and a's story gives b back (its sums, size and names)."""
+    articles = [replace(a, id=name, published=None) for a, name in zip(_stream(6), "abcdef")]
+    first = _scripted_run(tmp_path / "a.db", articles, 6)
+    placed = {r[0]: (r[1], r[2]) for r in first["article_groups"]}
+    assert placed["b"] == placed["c"] == placed["d"] == placed["f"]  # b moved; f joined b's event there
+    assert placed["a"][1] == placed["e"][1] != placed["b"][1]  # a's story goes on without b
+    counts, children = {}, {}
+    for event, story in set(placed.values()):
+        children[story] = children.get(story, 0) + 1
+    for event, story in placed.values():
+        counts[story] = counts.get(story, 0) + 1
+    assert {r[0]: r[3] for r in first["stories"]} == counts  # every story's size is its assignments ...
+    assert {r[0]: r[4] for r in first["stories"]} == children  # ... and its count of events its events
+    moved = json.loads({r[0]: r[5] for r in first["article_groups"]}["b"])["moves"]
+    assert moved[-1]["to"] == placed["b"][0]
+    # a's story holds what a and e bring, and nothing of b's
+    store = Store(tmp_path / "a.db")
+    grouper = OnlineGrouper(store.conn)
+    profiles = profile_articles([articles[0], articles[4]], grouper.embedder)
+    row = next(r for r in store.conn.execute("SELECT * FROM stories") if r[0] == placed["a"][1])
+    store.close()
+    profile = json.loads(row["profile"])
+    only_b = set(profile_articles([articles[1]], grouper.embedder)["b"].terms) - {
+        t for p in profiles.values() for t in p.terms}
+    assert only_b and not only_b & set(profile["terms"])
+    assert _scripted_run(tmp_path / "b.db", articles, 1) == first
+    assert _scripted_run(tmp_path / "c.db", articles, 2, shared=False) == first  # read back from the store

@@ -127,6 +127,14 @@ class GroupIndex:
         if touched:
             self.touched.add(group.group_id)
 
+    def drop_stale_names(self, group: GroupProfile) -> None:
+        """Forget the names the group no longer holds (it gave reports back, ``repair``): as a
+        group read back from the store is indexed by its names, so is the one in memory."""
+        i, indexed = self.row[group.group_id], self.indexed.get(group.group_id, set())
+        for name in sorted(indexed - group.names.keys()):
+            indexed.discard(name)
+            self.by_name[name].remove(i)
+
     def remove(self, gid: str) -> None:
         """The group was emptied (its reports joined another: ``repair``): never a candidate again."""
         i = self.row[gid]
@@ -492,7 +500,8 @@ class OnlineGrouper:
         if self.repair:
             self._remember(event, art)
             if explanation["decision"] == "joined event":
-                self._absorb(event, art, rows)
+                # the other events the article fits too: it may be the report that bridges them
+                self._absorb(event, art, rows, [s[1] for s in scored[1:] if s[0] >= model.threshold])
         return decision
 
     def _remember(self, event: GroupProfile, art: ArticleProfile) -> None:
@@ -509,19 +518,18 @@ class OnlineGrouper:
             if len(members) == event.size - 1:  # a store grouped without the repair keeps none
                 self.small[gid] = members + [art]
 
-    def _absorb(self, event: GroupProfile, art: ArticleProfile, rows: np.ndarray) -> None:
-        """The event just grew: a small event of the article's nearest earlier articles whose every
-        report now fits it (the event model, each report scored against it) joins it (``repair``)."""
+    def _absorb(self, event: GroupProfile, art: ArticleProfile, rows: np.ndarray, candidates: list[str]) -> None:
+        """The event just grew: a small event of the article's nearest earlier articles, or one the
+        article fits too (``candidates``: scored at the threshold or above), whose every report now
+        fits it (the event model, each report scored against it) joins it (``repair``)."""
         labels = self.articles.groups["event"]
-        near = sorted({labels[r] for r in rows.tolist()} - {event.group_id})
+        near = sorted(({labels[r] for r in rows.tolist()} | set(candidates)) - {event.group_id})
         for gid in near:
             small = self.events.groups.get(gid)
             if small is None or small.size > repair.REPAIR_SIZE or small.size > event.size:
                 continue
             if small.parent not in self.stories.groups:
                 self._load_story(small.parent)
-            if small.parent != event.parent and self.stories_children.get(small.parent, 0) != 1:
-                continue  # its story holds other events: a story's sums cannot give a report back
             members = self.small.get(gid)
             if members is None:  # not seen joining: all its members are stored
                 members = self._members_from_store(small)
@@ -578,11 +586,18 @@ class OnlineGrouper:
     def _merge(self, small: GroupProfile, event: GroupProfile, members: list[ArticleProfile],
                art: ArticleProfile, worst: tuple) -> None:
         story = self.stories.groups.get(event.parent) or self._load_story(event.parent)
-        if small.parent != event.parent:  # its story held only it: the story goes too
+        if small.parent != event.parent:  # its reports join the event's story
             story.add_all(members, self.stats, body_names=False)
             self.stories.put(story, self.seq)
-            self._drop(self.stories, small.parent, "story")
-            self.stories_children.pop(small.parent, None)
+            if self.stories_children.get(small.parent, 0) == 1:  # its story held only it: the story goes too
+                self._drop(self.stories, small.parent, "story")
+                self.stories_children.pop(small.parent, None)
+            else:  # its story holds other events: it gives the reports back (``GroupProfile.remove_all``)
+                self.stories_children[small.parent] -= 1
+                left = self.stories.groups[small.parent]
+                left.remove_all(members, self.stats, body_names=False)
+                self.stories.put(left, int(self.stories.seq[self.stories.row[small.parent]]))
+                self.stories.drop_stale_names(left)
         else:
             self.stories_children[event.parent] -= 1
         event.add_all(members, self.stats)

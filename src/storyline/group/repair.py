@@ -11,8 +11,9 @@ is placed again as if it came now, its own small event aside (the same candidate
 and rules as on arrival, ``OnlineGrouper._second_look``). If every one of them would join the event
 that just grew, the small event joins it: its reports move, their explanations record the move
 (``"decision": "moved"``, with the deciding probability and signals, printed by ``storyline why``),
-and the emptied event is deleted. A small event whose story holds other events stays (a story's
-sums cannot give a report back exactly); one alone in its story takes its story along.
+and the emptied event is deleted. The reports join the event's story: a small event alone in its
+story takes its story along; one whose story holds other events leaves it, and that story gives
+the reports back (``GroupProfile.remove_all``, since session 12).
 
 Bounded: a join looks at the events of at most ``NEIGHBOURS`` earlier reports, only small ones,
 and only those in memory whatever the batches were (the last ``RECENT_ARTICLES`` articles), so

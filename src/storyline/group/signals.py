@@ -384,6 +384,34 @@ class GroupProfile:
         if body_names and any(art.body_names for art in members):
             self.body_name_norm = stats.norm(self.body_names)
 
+    def remove_all(self, members: list[ArticleProfile], stats: TermStats, *, body_names: bool = True) -> None:
+        """Count members out again (a repair moves a small event out of a story that holds other
+        events). Not the exact inverse of ``add``: counts pruned away (``MAX_PROFILE_TERMS``) stay
+        away, date and era ranges stay as they were, and the vector sum is a float difference; but
+        it depends only on the profile and the members, so a grouper that reads the story back
+        from the store gets the same profile."""
+        gone = {m.vector.astype(np.float32).tobytes() for m in members}
+        for art in members:
+            self.vector_sum = self.vector_sum - art.vector.astype(np.float64)
+            _sub_counts(self.terms, art.terms)
+            if art.title_terms:
+                self.titles -= 1
+                _sub_counts(self.title_terms, art.title_terms)
+            _sub_counts(self.names, Counter(art.names))
+            _sub_counts(self.numbers, Counter(art.numbers))
+            if body_names:
+                _sub_counts(self.body_names, art.body_names)
+            _sub_counts(self.weekdays, Counter(art.weekdays))
+            if art.when_weekday:
+                _sub_counts(self.when_weekdays, Counter([art.when_weekday]))
+            self.size -= 1
+        self.members = [v for v in self.members if np.asarray(v, dtype=np.float32).tobytes() not in gone]
+        self._members = self._core = self._core_numbers = self._totals = None
+        self._update_centroid()
+        self.term_norm = stats.norm(self.terms)
+        if body_names:
+            self.body_name_norm = stats.norm(self.body_names)
+
     @classmethod
     def empty(cls, group_id: str, dim: int, parent: str | None = None) -> GroupProfile:
         return cls(group_id, np.zeros(dim, dtype=np.float64), parent=parent)
@@ -394,6 +422,19 @@ def _add_counts(counts: Counter, more: Counter) -> None:
     adds every member's words."""
     keys = list(more)
     dict.update(counts, zip(keys, map(add, map(counts.get, keys, repeat(0)), more.values())))
+
+
+def _sub_counts(counts: Counter, less: Counter) -> None:
+    """Take ``less`` from ``counts`` (``GroupProfile.remove_all``), dropping what falls to zero or
+    below (a count pruned earlier is not taken again)."""
+    for key, value in less.items():
+        left = counts.get(key)
+        if left is None:
+            continue
+        if left > value:
+            dict.__setitem__(counts, key, left - value)
+        else:
+            dict.pop(counts, key)
 
 
 def _keep_top(counts: Counter, n: int) -> None:
