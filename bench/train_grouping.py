@@ -41,7 +41,6 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -51,8 +50,8 @@ from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingCla
 from sklearn.linear_model import LogisticRegression
 
 from storyline.evaluate import Dataset, load_dataset, run_ours, scores
-from storyline.group import events
-from storyline.group.events import EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex, GroupIndex
+from storyline.group.events import (CANDIDATE_COUNTS, EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex,
+                                    CandidateCounts, GroupIndex)
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
 from storyline.group.signals import NO_NEIGHBOURS, CANDIDATE_FEATURES, DIRECTIONS, EVENT_FEATURES, GroupProfile, story_signals, TermStats, lead_text, pairs_features, profile_article
 
@@ -61,8 +60,8 @@ SHIPPED_CANDIDATES: tuple[str, ...] = ("names_missed", "era_gap", "era_known", "
                                          "numbers_missed")  # of CANDIDATE_FEATURES
 
 
-def replay(dataset, embedder: str):
-    """(event X, y) and (story X, y) from replaying the set with gold state."""
+def replay(dataset, embedder: str, counts: CandidateCounts):
+    """(event X, y) and (story X, y) from replaying the set with gold state, ``counts`` candidates per article."""
     from storyline.evaluate import cached_embeddings
 
     vecs = cached_embeddings([lead_text(a.title, a.text) for a in dataset.articles], embedder)
@@ -80,7 +79,7 @@ def replay(dataset, embedder: str):
         rows, sims = near.nearest(prof, seq, EVENT_WINDOW_DAYS)
         if has_events and gold_event is not None:
             votes = near.votes("event", rows, sims)
-            gids = events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes)
+            gids = events.candidates(prof, seq, EVENT_WINDOW_DAYS, stats, extra=votes, counts=counts)
             feats = pairs_features(prof, [events.groups[g] for g in gids], stats,
                                    [votes.get(g, NO_NEIGHBOURS) for g in gids], True)
             ev_x += [_marked(f, gold_event, g) for f, g in zip(feats, gids)]
@@ -88,7 +87,7 @@ def replay(dataset, embedder: str):
         first_of_event = gold_event is None or gold_event not in seen_events
         if gold_story is not None and first_of_event:
             votes = near.votes("story", rows, sims)
-            gids = stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes)
+            gids = stories.candidates(prof, seq, STORY_WINDOW_DAYS, stats, extra=votes, counts=counts)
             st_x += pairs_features(prof, [stories.groups[g] for g in gids], stats,
                                    [votes.get(g, NO_NEIGHBOURS) for g in gids], True)
             st_y += [int(g == gold_story) for g in gids]
@@ -106,8 +105,8 @@ def replay(dataset, embedder: str):
     return (ev_x, ev_y), (st_x, st_y)
 
 
-def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bool = False,
-               repair: bool = False):
+def replay_own(dataset, embedder: str, models: GroupingModels, counts: CandidateCounts,
+               headline_rule: bool = False, repair: bool = False):
     """(event X, y) and (story X, y) from grouping the set with a model, labelling each candidate
     by the majority gold group of its members at that moment: the model sees its own mistakes
     (merged events) and learns to keep away from them. The grouping runs without the headline
@@ -138,6 +137,7 @@ def replay_own(dataset, embedder: str, models: GroupingModels, headline_rule: bo
             grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)
             grouper.recorder = record
             grouper.headline_rule = headline_rule
+            grouper.candidate_counts = counts
             grouper.repair = repair  # off by default: the shipped weights were trained so
             with store.transaction():
                 decisions = grouper.group(batch)
@@ -500,7 +500,7 @@ def train(examples: dict, names: list[str], kind: str = "trees", story_kind: str
                           story=make(story_kind, story_learner)([examples[n][1] for n in names], story_features))
 
 
-# (TOP_BY_VECTOR, TOP_BY_NAME) of the replays the shipped weights were trained on: more candidate
+# (by_vector, by_name) of the replays the shipped weights were trained on: more candidate
 # groups, so more negative pairs, per article than the grouper asks for since session 9 (3, 2:
 # the same cross-validated figures with ~10% less grouping CPU; docs/benchmarks.md)
 TRAINING_CANDIDATES = (6, 4)
@@ -508,12 +508,11 @@ TRAINING_CANDIDATES = (6, 4)
 
 def learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingModels, dict]:
     """Train on the sets (plus their partly undated copies), with rounds of learning from own mistakes."""
-    with candidate_counts(args.train_candidates):
-        if args.plain_story and args.cost != NO_COST:  # the event model costed, the story model as without
-            costed, examples = _learn(datasets, args, options)
-            plain, _ = _learn(datasets, argparse.Namespace(**{**vars(args), "cost": NO_COST}), options)
-            return GroupingModels(event=costed.event, story=plain.story), examples
-        return _learn(datasets, args, options)
+    if args.plain_story and args.cost != NO_COST:  # the event model costed, the story model as without
+        costed, examples = _learn(datasets, args, options)
+        plain, _ = _learn(datasets, argparse.Namespace(**{**vars(args), "cost": NO_COST}), options)
+        return GroupingModels(event=costed.event, story=plain.story), examples
+    return _learn(datasets, args, options)
 
 
 def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingModels, dict]:
@@ -522,14 +521,15 @@ def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingM
         training.update({n + UNDATED: without_some_dates(d, args.undated) for n, d in datasets.items()})
     if args.young:
         training.update({n + YOUNG: young_slices(d, args.young) for n, d in datasets.items()})
-    examples = {n: _joined([replay(p, args.embedder) for p in _pieces(d)]) for n, d in training.items()}
+    counts = counts_of(args.train_candidates)
+    examples = {n: _joined([replay(p, args.embedder, counts) for p in _pieces(d)]) for n, d in training.items()}
     for n, ((ex, ey), (sx, sy)) in examples.items():
         print(f"{n}: event pairs {len(ey)} ({sum(ey)} positive), story pairs {len(sy)} ({sum(sy)} positive)")
     models = train(examples, list(training), args.kind, args.story_kind, args.without, args.with_, args.cost, **options)
     for round_number in range(args.rounds):
         for n, d in training.items():
             (ex, ey), (sx, sy) = examples[n]
-            (ox, oy), (tx, ty) = _joined([replay_own(p, args.embedder, models, args.headline_rule, args.repair_in_replay)
+            (ox, oy), (tx, ty) = _joined([replay_own(p, args.embedder, models, counts, args.headline_rule, args.repair_in_replay)
                                           for p in _pieces(d)])
             examples[n] = ((ex + ox, ey + oy), (sx + tx, sy + ty))
             print(f"round {round_number + 1} {n}: +{len(oy)} event pairs ({sum(oy)} positive), "
@@ -554,24 +554,12 @@ def fold(dataset: Dataset, k: int, salt: str = "") -> Dataset:
     return Dataset(f"{dataset.name}#{k}", [a for a in dataset.articles if side[key(a)] == k], dataset.labels)
 
 
-_COUNTS = ("TOP_BY_VECTOR", "TOP_BY_NAME", "HEADLINE_TOP_BY_VECTOR", "HEADLINE_TOP_BY_NAME")
-
-
-@contextmanager
-def candidate_counts(setting: tuple[int, ...] | None):
-    """Group with ``setting`` counts of candidates instead of the grouper's (None: its own):
-    ``(VECTOR, NAME)`` for every article, or ``(VECTOR, NAME, HEADLINE_VECTOR, HEADLINE_NAME)``."""
+def counts_of(setting: tuple[int, ...] | None) -> CandidateCounts:
+    """``(VECTOR, NAME)`` for every article, or ``(VECTOR, NAME, HEADLINE_VECTOR, HEADLINE_NAME)``
+    (None: the grouper's own)."""
     if setting is None:
-        yield
-        return
-    saved = tuple(getattr(events, name) for name in _COUNTS)
-    for name, value in zip(_COUNTS, setting * 2 if len(setting) == 2 else setting):
-        setattr(events, name, value)
-    try:
-        yield
-    finally:
-        for name, value in zip(_COUNTS, saved):
-            setattr(events, name, value)
+        return CANDIDATE_COUNTS
+    return CandidateCounts(*(setting * 2 if len(setting) == 2 else setting))
 
 
 def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
@@ -584,8 +572,8 @@ def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
         for setting in settings:
             for n, d in datasets.items():
                 held = fold(d, 1 - k, args.cv_salt)
-                with candidate_counts(setting):
-                    predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair)
+                predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair,
+                                        candidate_counts=counts_of(setting))
                 for level in ("event", "story"):
                     gold = {i: g for i, g in held.gold(level).items() if i in {a.id for a in held.articles}}
                     if gold:
@@ -655,7 +643,7 @@ def main() -> int:
     parser.add_argument("--score-candidates", nargs="+", default=None,
                         type=lambda s: tuple(int(x) for x in s.split(",")),
                         help="--cv: score the same models with each count of candidates, VECTOR,NAME "
-                             "or VECTOR,NAME,HEADLINE_VECTOR,HEADLINE_NAME (events.TOP_BY_*), e.g. 6,4 3,2,4,4")
+                             "or VECTOR,NAME,HEADLINE_VECTOR,HEADLINE_NAME (events.CandidateCounts), e.g. 6,4 3,2,4,4")
     parser.add_argument("--score", action="store_true", help="report scores of the trained model on each set")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()

@@ -108,8 +108,9 @@ def _f1(p: float, r: float) -> float:
 # -- our grouper -----------------------------------------------------------------------------
 
 def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_size: int = 256,
-             repair: bool | None = None) -> tuple[dict[str, dict[str, str]], float]:
-    """Group the dataset online through a fresh store; returns {level: {id: group}} and seconds."""
+             repair: bool | None = None, candidate_counts=None) -> tuple[dict[str, dict[str, str]], float]:
+    """Group the dataset online through a fresh store; returns {level: {id: group}} and seconds.
+    ``repair`` and ``candidate_counts`` (``events.CandidateCounts``): None keeps the grouper's own."""
     from storyline.group.events import OnlineGrouper
     from storyline.group.pipeline import group_batch
     from storyline.store import Store
@@ -120,6 +121,8 @@ def run_ours(dataset: Dataset, *, embedder: str = "static", models=None, batch_s
         grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)  # one per run, as in ``run``
         if repair is not None:  # ``group/repair.py`` on or off (default: the grouper's)
             grouper.repair = repair
+        if candidate_counts is not None:
+            grouper.candidate_counts = candidate_counts
         for i in range(0, len(dataset.articles), batch_size):
             group_batch(store, dataset.articles[i:i + batch_size], grouper=grouper)
         elapsed = time.perf_counter() - start

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,14 +48,22 @@ from storyline.store import grouping as sql
 EVENT_WINDOW_DAYS = 10  # an event's reports lie within days of each other
 STORY_WINDOW_DAYS = 120  # a story's events continue one another within months
 RECENT_ARTICLES = 2000  # undated articles are compared with groups touched this recently
-# candidate groups besides the events of the nearest articles (which bring most right ones): the
-# nearest centroids and those sharing the rarest names. 6 and 4 until session 9: fewer cost fewer
-# signals (~30 per candidate), and a headline alone, whose few words make a weak embedding, keeps
-# more (bench/train_grouping.py --cv --score-candidates, docs/benchmarks.md)
-TOP_BY_VECTOR = 3
-TOP_BY_NAME = 2
-HEADLINE_TOP_BY_VECTOR = 4
-HEADLINE_TOP_BY_NAME = 4
+
+
+class CandidateCounts(NamedTuple):
+    """How many candidate groups an article gets besides the events of its nearest articles (which
+    bring most right ones): the nearest centroids and those sharing its rarest names. 6 and 4 until
+    session 9: fewer cost fewer signals (~30 per candidate); a headline alone, whose few words make
+    a weak embedding, keeps more (bench/train_grouping.py --cv --score-candidates, docs/benchmarks.md).
+    The trainer's replays ask for more (``TRAINING_CANDIDATES`` there)."""
+
+    by_vector: int = 3
+    by_name: int = 2
+    headline_by_vector: int = 4
+    headline_by_name: int = 4
+
+
+CANDIDATE_COUNTS = CandidateCounts()
 NEIGHBOURS = 10  # nearest earlier articles whose events become candidates and vote
 RAREST_NAMES = 3
 
@@ -161,8 +170,10 @@ class GroupIndex:
         self.seq = np.concatenate([self.seq, np.zeros(n - len(self.seq), dtype=np.int64)])
 
     def candidates(self, art: ArticleProfile, seq: int, window: int, stats: TermStats,
-                   extra: Iterable[str] = (), recent_only: bool = False) -> list[str]:
-        """Eligible groups: the nearest by centroid, those sharing the rarest names, and ``extra``.
+                   extra: Iterable[str] = (), recent_only: bool = False,
+                   counts: CandidateCounts = CANDIDATE_COUNTS) -> list[str]:
+        """Eligible groups: the nearest by centroid, those sharing the rarest names (``counts`` of
+        each), and ``extra``.
         ``recent_only``: only groups touched by the last ``RECENT_ARTICLES`` articles (a repair's
         second look at an earlier article: only those are in memory whatever the batches were)."""
         rows_extra = [self.row[g] for g in extra if g in self.row]
@@ -181,7 +192,8 @@ class GroupIndex:
         rows = eligible.nonzero()[0]  # ``np.flatnonzero`` without its wrapper (see ``best_first``)
         if not len(rows):
             return [self.ids[i] for i in sorted(set(rows_extra))]
-        by_vector, by_names = (HEADLINE_TOP_BY_VECTOR, HEADLINE_TOP_BY_NAME) if art.short else (TOP_BY_VECTOR, TOP_BY_NAME)
+        by_vector, by_names = ((counts.headline_by_vector, counts.headline_by_name) if art.short
+                               else (counts.by_vector, counts.by_name))
         sims = self.centroids.take(rows, axis=0) @ art.vector  # take: the same rows as [rows], copied faster
         # nearest first, ties by the group's sequence number (not its row: rows depend on load order)
         top = best_first(sims, self.seq[rows], by_vector)
@@ -314,6 +326,7 @@ class OnlineGrouper:
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self.repair = True  # ``repair``: small events re-checked as they grow
+        self.candidate_counts = CANDIDATE_COUNTS  # the trainer's replays ask for more
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
     # -- one batch ---------------------------------------------------------------------------
@@ -559,7 +572,7 @@ class OnlineGrouper:
         if contradicted(first[0]) or self.models.event.probabilities_of(first, names)[0] < threshold:
             return None  # the target cannot win: the rest need not be scored
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
-                                                  recent_only=True) if g != own]
+                                                  recent_only=True, counts=self.candidate_counts) if g != own]
         if target not in gids:
             return None
         gids.remove(target)
@@ -640,7 +653,7 @@ class OnlineGrouper:
                near: dict[str, Neighbours]):
         """The candidates as (probability, id, signals' row), likeliest first (ties by id)."""
         level = "event" if index is self.events else "story"
-        gids = index.candidates(art, self.seq, window, self.stats, extra=near)
+        gids = index.candidates(art, self.seq, window, self.stats, extra=near, counts=self.candidate_counts)
         rows = pairs_signals(art, [index.groups[g] for g in gids], self.stats,
                              [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals[level])
         if self.recorder:
