@@ -179,3 +179,21 @@ def test_a_small_event_leaves_a_story_that_holds_other_events(tmp_path):
     assert only_b and not only_b & set(profile["terms"])
     assert _scripted_run(tmp_path / "b.db", articles, 1) == first
     assert _scripted_run(tmp_path / "c.db", articles, 2, shared=False) == first  # read back from the store
+
+
+def test_a_report_given_back_takes_one_kept_vector_not_its_identical_twin():
+    """Two outlets' identical headlines have byte-identical vectors: when one leaves a story, the
+    other's vector stays among the story's kept members (its ``cos_nearest``)."""
+    from storyline.group.signals import GroupProfile, TermStats
+
+    first, other = _stream(2)
+    twin = replace(first, id=first.id + "-twin")
+    profiles = profile_articles([first, twin, other], get_embedder())
+    stats = TermStats()
+    story = GroupProfile.empty("s", len(profiles[first.id].vector))
+    story.add_all(list(profiles.values()), stats, body_names=False)
+    assert profiles[first.id].vector.tobytes() == profiles[twin.id].vector.tobytes()
+    story.remove_all([profiles[twin.id]], stats, body_names=False)
+    assert story.size == 2
+    kept = {v.tobytes() for v in story.members}
+    assert len(story.members) == 2 and kept == {profiles[first.id].vector.tobytes(), profiles[other.id].vector.tobytes()}

@@ -390,7 +390,7 @@ class GroupProfile:
         away, date and era ranges stay as they were, and the vector sum is a float difference; but
         it depends only on the profile and the members, so a grouper that reads the story back
         from the store gets the same profile."""
-        gone = {m.vector.astype(np.float32).tobytes() for m in members}
+        gone = Counter(m.vector.astype(np.float32).tobytes() for m in members)
         for art in members:
             self.vector_sum = self.vector_sum - art.vector.astype(np.float64)
             _sub_counts(self.terms, art.terms)
@@ -405,7 +405,7 @@ class GroupProfile:
             if art.when_weekday:
                 _sub_counts(self.when_weekdays, Counter([art.when_weekday]))
             self.size -= 1
-        self.members = [v for v in self.members if np.asarray(v, dtype=np.float32).tobytes() not in gone]
+        self.members = [v for v in self.members if not _take_one(gone, np.asarray(v, dtype=np.float32).tobytes())]
         self._members = self._core = self._core_numbers = self._totals = None
         self._update_centroid()
         self.term_norm = stats.norm(self.terms)
@@ -435,6 +435,15 @@ def _sub_counts(counts: Counter, less: Counter) -> None:
             dict.__setitem__(counts, key, left - value)
         else:
             dict.pop(counts, key)
+
+
+def _take_one(counts: Counter, key: bytes) -> bool:
+    """Take one ``key`` from ``counts`` if any is left: a moved member takes one kept vector with
+    it, so another member with a byte-identical vector (the same headline from two outlets) stays."""
+    if counts[key] > 0:
+        counts[key] -= 1
+        return True
+    return False
 
 
 def _keep_top(counts: Counter, n: int) -> None:
