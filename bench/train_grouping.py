@@ -137,6 +137,7 @@ def replay_own(dataset, embedder: str, models: GroupingModels, counts: Candidate
             grouper = OnlineGrouper(store.conn, embedder=embedder, models=models)
             grouper.recorder = record
             grouper.headline_rule = headline_rule
+            grouper.story_rule = False  # the shipped weights were trained without it (``events.unrelated``)
             grouper.candidate_counts = counts
             grouper.repair = repair  # off by default: the shipped weights were trained so
             with store.transaction():

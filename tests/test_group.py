@@ -11,7 +11,7 @@ import pytest
 
 import storyline
 from storyline.cli import main as cli_main
-from tests.conftest import SEED_000, SEED_002, SEED_003
+from tests.conftest import OTHER_HAPPENING, SEED_000, SEED_002, SEED_003
 
 SEEDS = [SEED_000, SEED_002, SEED_003]
 ID_000, ID_002, ID_003 = (p.stem for p in SEEDS)
@@ -459,3 +459,15 @@ def test_importing_storyline_does_not_load_scikit_learn():
     code = "import sys, storyline.cli; print(sorted(m for m in ('sklearn', 'scipy', 'pandas') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_unrelated_report_in_a_young_store_opens_its_own_story(tmp_path, capsys):
+    """Its two nearest earlier articles lie in the store's one story and vote for it; sharing no
+    name, next to no words and a far centroid, it is ruled out of it (``events.unrelated``)."""
+    storm = tmp_path / "storm.txt"
+    storm.write_text(OTHER_HAPPENING, encoding="utf-8")
+    rows = _ingest(tmp_path / "storm.db", [[SEED_000, SEED_002, storm]])
+    assert rows["storm"]["story"] != rows[ID_000]["story"]
+    assert cli_main(["why", "storm", "--db", str(tmp_path / "storm.db")]) == 0
+    out = capsys.readouterr().out
+    assert f"nearest rejected story {rows[ID_000]['story']}: ruled out, the story shares no name" in out

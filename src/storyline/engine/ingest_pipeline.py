@@ -395,10 +395,13 @@ class _BatchFinisher:
             (rejections if isinstance(result, Rejection) else cleaned).append(result)
         with clock("outlet boilerplate"):
             line_counts = self.boilerplate.apply(cleaned)
+        updated = [a.id for a in cleaned if a.meta.get("updated")]
         with clock("dedup"):
             # copies of the articles this batch updates copied their old text: placed again after the batch
-            rechecked = self.store.copies_of((a.id for a in cleaned if a.meta.get("updated")),
-                                             exclude={a.id for a in cleaned})
+            rechecked = self.store.copies_of(updated, exclude={a.id for a in cleaned})
+            # read before the batch overwrites them: grouping takes the old texts out of their events
+            replaced = {a.id: a for a in map(self.store.article, updated) if a} if self.group else {}
+            copied = frozenset(c.duplicate_of for c in rechecked)  # before ``apply`` places them again
             signatures = self.dedup.apply(cleaned + rechecked)
         report.copies_rechecked += len(rechecked)
         for art in cleaned:
@@ -422,7 +425,7 @@ class _BatchFinisher:
                     if self.group:  # events and stories; copies take their original's place
                         with clock("group"):
                             self.grouper = self.grouper or OnlineGrouper(self.store.conn)
-                            self.grouper.group(cleaned)
+                            self.grouper.group(cleaned, replaced=replaced, copied=copied)
                 finally:
                     with clock("store"):
                         writing.wait()

@@ -35,6 +35,9 @@ from storyline.group.signals import (
     GroupProfile,
     Neighbours,
     WHEN_CONTRADICTED,
+    NAMES_SHARED,
+    TFIDF_COS,
+    COS_CENTROID,
     TermStats,
     day_number,
     lead_text,
@@ -241,6 +244,13 @@ class ArticleIndex:
         self.row_of[article_id] = i
         self.size += 1
 
+    def forget(self, article_id: str) -> None:
+        """The article's text was replaced: its old vector is nobody's neighbour any more."""
+        i = self.row_of.pop(article_id, None)
+        if i is not None:
+            self.day[i], self.seq[i] = np.nan, -(1 << 62)
+            self.known.discard(article_id)
+
     def relabel(self, article_id: str, event: str, story: str) -> None:
         """The article moved to another event (``repair``): its vote goes there now."""
         i = self.row_of.get(article_id)
@@ -326,14 +336,24 @@ class OnlineGrouper:
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self.repair = True  # ``repair``: small events re-checked as they grow
+        self.story_rule = True  # ``unrelated`` on top of the story model (training replays go without)
         self.candidate_counts = CANDIDATE_COUNTS  # the trainer's replays ask for more
         self._synced_seq: int | None = None  # the store's sequence number when memory last matched it
 
     # -- one batch ---------------------------------------------------------------------------
 
-    def group(self, articles: list[Article]) -> list[Decision]:
-        """Assign each article (in order) to an event and a story; returns the decisions, unsaved."""
+    def group(self, articles: list[Article], replaced: dict[str, Article] | None = None,
+              copied: frozenset[str] = frozenset()) -> list[Decision]:
+        """Assign each article (in order) to an event and a story; returns the decisions, unsaved.
+
+        ``replaced``: the stored version of articles whose text this batch replaces (a later crawl
+        of the same page). Each grouped one whose words, title, date or outlet changed is placed
+        again as if new, after its event and story give its old text back (``_unplace``), unless
+        it is in ``copied``: stored copies of its old text still report that text there."""
         done = sql.grouped_ids(self.conn, [a.id for a in articles])
+        replaced = replaced or {}
+        again = {a.id: done.pop(a.id) for a in articles
+                 if a.id in done and a.id in replaced and _text_changed(replaced[a.id], a)}
         documents, last_seq = sql.load_counters(self.conn)
         if last_seq != self._synced_seq:  # the first batch, or another process grouped meanwhile
             self.stats = TermStats(sql.load_df(self.conn), documents)
@@ -352,6 +372,8 @@ class OnlineGrouper:
         for art in articles:
             if art.id in done:
                 continue
+            left = (self._unplace(replaced[art.id], *again.pop(art.id), give_back=art.id not in copied)
+                    if art.id in again else None)
             if art.duplicate_of:
                 original = placed.get(art.duplicate_of) or sql.grouped_ids(self.conn, [art.duplicate_of]).get(
                     art.duplicate_of)
@@ -362,13 +384,14 @@ class OnlineGrouper:
                     self.seq += 1
                     self._seq_of[art.id] = self.seq
                     decisions.append(Decision(art.id, original[0], original[1], None,
-                                              {"decision": "duplicate", "of": art.duplicate_of}))
+                                              {"decision": "duplicate", "of": art.duplicate_of, **(left or {})}))
                     self._batch[art.id] = decisions[-1]
                     placed[art.id] = original
                     continue
                 # the original was never grouped (should not happen): group the copy on its own
                 profiles.update(profile_articles([art], self.embedder))
             decision = self._place(profiles[art.id])
+            decision.explanation.update(left or {})
             placed[art.id] = (decision.event, decision.story)
             decisions.append(decision)
         self._pending = decisions
@@ -477,7 +500,7 @@ class OnlineGrouper:
             explanation["story"] = {"decision": "with its event", "id": story_id}
             probability = best[0]
         else:
-            rejected = _ruled_out(scored, model, self.signal_names["event"]) or best
+            rejected = _ruled_out(scored, model, self.signal_names["event"], "event") or best
             explanation["decision"] = "new event"
             story_scored = self._score(art, self.stories, STORY_WINDOW_DAYS, self.models.story,
                                        self.articles.votes("story", rows, sims))
@@ -490,19 +513,23 @@ class OnlineGrouper:
             else:
                 story = GroupProfile.empty("s-" + art.article_id, len(art.vector))
                 explanation["story"] = {"decision": "new story", "id": story.group_id}
-                story_rejected = story_best
+                story_rejected = _ruled_out(story_scored, self.models.story, self.signal_names["story"], "story") \
+                    or story_best
             if story_rejected:
                 explanation["story"]["nearest_rejected"] = _explain(story_rejected, self.models.story,
-                                                                    self.signal_names["story"])
+                                                                    self.signal_names["story"], rule="story")
             event = GroupProfile.empty("e-" + art.article_id, len(art.vector), parent=story.group_id)
             self.stories_children[story.group_id] = self.stories_children.get(story.group_id, 0) + 1
             probability = best[0] if best else None
         if rejected:
-            explanation["nearest_rejected"] = _explain(rejected, model, self.signal_names["event"], rule=True)
+            explanation["nearest_rejected"] = _explain(rejected, model, self.signal_names["event"], rule="event")
         event.add(art, self.stats)
         story.add(art, self.stats, body_names=False)
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
+        if self._dropped["event"] or self._dropped["story"]:  # a replaced article's own event (its id) went and came back
+            self._dropped["event"].discard(event.group_id)
+            self._dropped["story"].discard(story.group_id)
         self.stats.add(art)
         self.articles.put(art.article_id, art.vector, event.group_id, story.group_id, art.day, self.seq)
         self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
@@ -639,6 +666,41 @@ class OnlineGrouper:
                 if copy.explanation.get("of") == aid:
                     copy.event, copy.story = event.group_id, event.parent
 
+    def _unplace(self, old: Article, event_id: str, story_id: str, *, give_back: bool) -> dict:
+        """Take a stored article out of its event and story before its new text is placed: the
+        groups give its old profile back (``GroupProfile.remove_all``), an event it leaves empty
+        goes, and so does a story left without events. ``give_back=False``: its copies still
+        report the old text there, so the groups keep it. What its explanation keeps of it."""
+        counted = sql.has_vector(self.conn, old.id)  # a copy was never counted in its event's sums
+        self.articles.forget(old.id)
+        left = {"text_replaced": {"left_event": event_id, "left_story": story_id}}
+        if not counted or not give_back:
+            return left
+        profile = profile_articles([old], self.embedder)[old.id]
+        event = self.events.groups.get(event_id) or self._load_group("event", event_id)
+        story = self.stories.groups.get(story_id) or self._load_story(story_id)
+        if event.size <= 1:
+            self._drop(self.events, event_id, "event")
+            self.small.pop(event_id, None)
+            self.stories_children[story_id] -= 1
+        else:
+            members = self.small.get(event_id)
+            if members is None and event.size <= repair.REPAIR_SIZE:
+                members = self._members_from_store(event)
+            event.remove_all([profile], self.stats)
+            self.events.put(event, int(self.events.seq[self.events.row[event_id]]))
+            self.events.drop_stale_names(event)
+            if members is not None and len(members) == event.size + 1:
+                self.small[event_id] = [m for m in members if m.article_id != old.id]
+        if self.stories_children.get(story_id, 0) == 0:
+            self._drop(self.stories, story_id, "story")
+            self.stories_children.pop(story_id, None)
+        else:
+            story.remove_all([profile], self.stats, body_names=False)
+            self.stories.put(story, int(self.stories.seq[self.stories.row[story_id]]))
+            self.stories.drop_stale_names(story)
+        return left
+
     def _drop(self, index: GroupIndex, gid: str, level: str) -> None:
         index.remove(gid)
         self._dropped[level].add(gid)
@@ -660,18 +722,30 @@ class OnlineGrouper:
             for gid, row in zip(gids, rows):
                 self.recorder(level, art, gid, dict(zip(self.signal_names[level], row)))
         probabilities = model.probabilities_of(rows, self.signal_names[level])
-        if index is self.events:  # a rule, not learned: see ``contradicted``
-            probabilities = [0.0 if contradicted(f) else p for p, f in zip(probabilities, rows)]
+        if level == "event" or self.story_rule:  # a rule, not learned: see ``contradicted`` and ``unrelated``
+            ruled = RULES[level][0]
+            probabilities = [0.0 if ruled(f) else p for p, f in zip(probabilities, rows)]
         out = [(float(p), gid, row) for p, gid, row in zip(probabilities, gids, rows)]
         out.sort(key=lambda t: (-t[0], t[1]))
         return out
 
     def _load_story(self, story_id: str) -> GroupProfile:
-        row = sql.load_group(self.conn, "story", story_id)
+        return self._load_group("story", story_id)
+
+    def _load_group(self, level: str, group_id: str) -> GroupProfile:
+        """A group outside the loaded windows, read back into memory."""
+        row = sql.load_group(self.conn, level, group_id)
         group = _from_row(row, self.embedder.dim)
-        self.stories_children[story_id] = row.children
-        self.stories.put(group, row.last_seq, touched=False)
+        if level == "story":
+            self.stories_children[group_id] = row.children
+        (self.stories if level == "story" else self.events).put(group, row.last_seq, touched=False)
         return group
+
+
+def _text_changed(old: Article, new: Article) -> bool:
+    """Whether a replaced article's new version reads otherwise to grouping (its words, title,
+    date or outlet): a new crawl that changed only the page around the text changes nothing."""
+    return (old.title, old.text, old.published, old.source) != (new.title, new.text, new.published, new.source)
 
 
 def profile_articles(articles: list[Article], embedder) -> dict[str, ArticleProfile]:
@@ -737,23 +811,44 @@ def contradicted(signals: list[float]) -> bool:
     return signals[WHEN_CONTRADICTED] >= 1.0
 
 
-def _ruled_out(scored: list[tuple], model: LinearModel, names: tuple[str, ...]) -> tuple | None:
+def unrelated(signals: list[float]) -> bool:
+    """The story shares no name with the article, next to none of its words, and its centroid lies
+    far: the article's nearest earlier articles voting for it is then no evidence. In a young store
+    they all lie in its one story and vote for it (a story counts the votes of those found), and the
+    story model, trained on full stores, read that as ten votes in ten: a storm in Norway joined the
+    seeds' Lachin corridor story (``tests/test_group_update.py``).
+
+    A rule on top of the learned model, like ``contradicted``. On the dev sets every B³ F1 stays
+    as it was (T17's stories 7 -> 9, precision up, recall down); a stricter floor (centroid cosine
+    below 0.6, or none) cost T17's stories 0.001 to 0.015 (docs/benchmarks.md, "Young stores,
+    session 13")."""
+    return signals[NAMES_SHARED] == 0.0 and signals[TFIDF_COS] < 0.05 and signals[COS_CENTROID] < 0.5
+
+
+RULES = {  # per level: the rule that sets a candidate's probability to 0, and why, as ``why`` says it
+    "event": (contradicted, "the article states another day for its happening than the event's reports agree on"),
+    "story": (unrelated, "the story shares no name with the article, next to none of its words (TF-IDF "
+                         "cosine below 0.05) and its centroid lies far (embedding cosine below 0.5)"),
+}
+
+
+def _ruled_out(scored: list[tuple], model: LinearModel, names: tuple[str, ...], level: str) -> tuple | None:
     """The candidate the model would have joined had a rule not ruled it out: the one to explain."""
-    ruled = [(model.probability(dict(zip(names, s[2]))), s) for s in scored if contradicted(s[2])]
+    ruled = [(model.probability(dict(zip(names, s[2]))), s) for s in scored if RULES[level][0](s[2])]
     ruled = [(p, s) for p, s in ruled if p >= model.threshold]
     return min(ruled, key=lambda ps: (-ps[0], ps[1][1]))[1] if ruled else None
 
 
-def _explain(scored: tuple, model: LinearModel, names: tuple[str, ...], *, rule: bool = False) -> dict:
+def _explain(scored: tuple, model: LinearModel, names: tuple[str, ...], *, rule: str | None = None) -> dict:
     """One scored candidate as an explanation keeps it: its signals (its row, named by ``names``),
     exact (each signal's effect is computed from them when asked, ``with_effects``: most
     explanations are never read)."""
     probability, gid, row = scored
     feats = dict(zip(names, row))
     out = {"id": gid, "probability": round(probability, 4), "signals": feats}
-    if rule and contradicted(row):
+    if rule and RULES[rule][0](row):  # ``rule``: the level whose rule may have ruled it out
         out["model_probability"] = round(model.probability(feats), 4)
-        out["ruled_out"] = "the article states another day for its happening than the event's reports agree on"
+        out["ruled_out"] = RULES[rule][1]
     return out
 
 

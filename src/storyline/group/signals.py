@@ -615,6 +615,8 @@ PAIR_SIGNALS = (
     "short", "short_x_cos", "short_x_tfidf", "short_x_names",
 )
 WHEN_CONTRADICTED = PAIR_SIGNALS.index("when_contradicted")  # the day rule's column (``events.contradicted``)
+# the story rule's columns (``events.unrelated``)
+NAMES_SHARED, TFIDF_COS, COS_CENTROID = (PAIR_SIGNALS.index(n) for n in ("names_shared", "tfidf_cos", "cos_centroid"))
 # candidate signals computed only when asked (era_gap and era_known come with any), in their columns' order
 _ASKED_SIGNALS = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
 

@@ -73,6 +73,10 @@ def format_timeline(story_id: str, events: list[dict]) -> str:
 def format_why(info: dict) -> str:
     exp = info["explanation"]
     lines = [f"article {info['article_id']}", f"  event {info['event']}   story {info['story']}"]
+    replaced = exp.get("text_replaced")
+    if replaced:
+        lines.append(f"  its text was replaced: it left event {replaced['left_event']} (story "
+                     f"{replaced['left_story']}) and was placed again")
     if exp.get("decision") == "duplicate":
         lines.append(f"  copy of {exp['of']}: it takes its original's event and story")
         return "\n".join(lines)
@@ -102,7 +106,11 @@ def format_why(info: dict) -> str:
         lines.append(f"  story {story.get('id')}: the story of its event")
     if story.get("nearest_rejected"):
         rej = story["nearest_rejected"]
-        lines.append(f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
+        if rej.get("ruled_out"):
+            lines.append(f"  nearest rejected story {rej['id']}: ruled out, {rej['ruled_out']} "
+                         f"(the model alone gave {rej['model_probability']:.3f})")
+        else:
+            lines.append(f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
         lines += _signals(rej, why_apart=True)
     for move in exp.get("moves", ()):
         lines.append(f"  moved from event {move['from']} to event {move['to']} when {move['when']} joined that: "

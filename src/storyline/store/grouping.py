@@ -150,6 +150,12 @@ def grouped_ids(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, t
     return out
 
 
+def has_vector(conn: sqlite3.Connection, article_id: str) -> bool:
+    """Whether grouping counted the article in its event's sums (a copy keeps no vector)."""
+    row = conn.execute("SELECT vector IS NOT NULL FROM article_groups WHERE article_id = ?", (article_id,)).fetchone()
+    return bool(row and row[0])
+
+
 def ungrouped_article_ids(conn: sqlite3.Connection) -> list[str]:
     """Stored articles with no group yet (a run stopped between writing and grouping), in order."""
     return [
