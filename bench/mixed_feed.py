@@ -3,7 +3,8 @@
 The dev sets are dense: each holds a few topics with many reports each, so a new article's
 nearest earlier articles are mostly of its own story. A user's feed is sparse: many unrelated
 happenings, a few reports each. This samples the three dev sets thinly (a seeded sample: the same
-set on every run), labels each article by its set and gold story, and orders the feed by date
+set on every run), labels each article by its set and gold event and story (T17 has no events),
+and orders the feed by date
 (undated last), so ECB+'s, T17's and UCI's stories arrive side by side.
 
     PYTHONPATH=src python bench/mixed_feed.py /tmp/mixed-feed
@@ -24,25 +25,26 @@ SHARES = {"ecbplus-dev": 0.15, "t17-dev": 0.05, "uci-headlines-dev": 0.03}  # ~1
 def build(eval_dir: Path, out: Path, seed: int = 13) -> tuple[int, int]:
     """Write ``articles.jsonl`` and ``labels.jsonl`` under ``out``: (articles, stories)."""
     rng = random.Random(seed)
-    picked: list[tuple[dict, str]] = []
+    picked: list[tuple[dict, dict]] = []
     for name, share in SHARES.items():
         labels = {}
         with open(eval_dir / name / "labels.jsonl", encoding="utf-8") as f:
             for line in f:
                 row = json.loads(line)
-                labels[row["id"]] = row["story"]
+                labels[row["id"]] = {level: None if row.get(level) is None else f"{name}:{row[level]}"
+                                     for level in ("event", "story")}
         with open(eval_dir / name / "articles.jsonl", encoding="utf-8") as f:
             for line in f:
                 article = json.loads(line)
                 if rng.random() < share:
-                    picked.append((article, f"{name}:{labels[article['id']]}"))
+                    picked.append((article, {"id": article["id"], **labels[article["id"]]}))
     picked.sort(key=lambda pair: (pair[0].get("published") or "9999", pair[0]["id"]))
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "articles.jsonl", "w", encoding="utf-8") as f:
         f.writelines(json.dumps(article) + "\n" for article, _ in picked)
     with open(out / "labels.jsonl", "w", encoding="utf-8") as f:
-        f.writelines(json.dumps({"id": a["id"], "event": None, "story": story}) + "\n" for a, story in picked)
-    return len(picked), len({story for _, story in picked})
+        f.writelines(json.dumps(label) + "\n" for _, label in picked)
+    return len(picked), len({label["story"] for _, label in picked})
 
 
 def main() -> None:
