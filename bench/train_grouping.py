@@ -49,7 +49,7 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
-from storyline.evaluate import Dataset, load_dataset, run_ours, scores
+from storyline.evaluate import Dataset, load_dataset, mixed_feed, run_ours, scores
 from storyline.group.events import (CANDIDATE_COUNTS, EVENT_WINDOW_DAYS, STORY_WINDOW_DAYS, ArticleIndex,
                                     CandidateCounts, GroupIndex)
 from storyline.group.model import WEIGHTS_PATH, GroupingModels, LinearModel, TreeModel
@@ -522,6 +522,8 @@ def _learn(datasets: dict[str, Dataset], args, options: dict) -> tuple[GroupingM
         training.update({n + UNDATED: without_some_dates(d, args.undated) for n, d in datasets.items()})
     if args.young:
         training.update({n + YOUNG: young_slices(d, args.young) for n, d in datasets.items()})
+    if args.mixed:  # a sparse store: far neighbours all in a few stories (``evaluate.mixed_feed``)
+        training["mixed"] = mixed_feed(datasets)
     counts = counts_of(args.train_candidates)
     examples = {n: _joined([replay(p, args.embedder, counts) for p in _pieces(d)]) for n, d in training.items()}
     for n, ((ex, ey), (sx, sy)) in examples.items():
@@ -570,9 +572,11 @@ def cross_validate(datasets: dict[str, Dataset], args, options: dict) -> int:
     settings = args.score_candidates or [None]
     for k in (0, 1):
         models, _ = learn({n: fold(d, k, args.cv_salt) for n, d in datasets.items()}, args, options)
+        # also a sparse feed of the held-out stories (``evaluate.mixed_feed``; the dev sets are dense)
+        held_out = {n: fold(d, 1 - k, args.cv_salt) for n, d in datasets.items()}
+        held_out["mixed"] = mixed_feed(held_out)
         for setting in settings:
-            for n, d in datasets.items():
-                held = fold(d, 1 - k, args.cv_salt)
+            for n, held in held_out.items():
                 predicted, _ = run_ours(held, embedder=args.embedder, models=models, repair=args.repair,
                                         candidate_counts=counts_of(setting))
                 for level in ("event", "story"):
@@ -613,6 +617,8 @@ def main() -> int:
                         help="also train on a copy of each set with this share of publication dates removed")
     parser.add_argument("--young", type=int, default=0,
                         help="also train on each set cut into runs of this many articles, each from an empty store")
+    parser.add_argument("--mixed", action="store_true",
+                        help="also train on a sparse mixed feed of the sets (evaluate.mixed_feed)")
     parser.add_argument("--headline-rule", action="store_true",
                         help="apply the headline rule in the replays of the model's own grouping too")
     parser.add_argument("--cv", action="store_true",
@@ -663,7 +669,7 @@ def main() -> int:
         settings = [("all", training)]
         for held in SETS:
             if args.lodo:
-                settings = [("all", training), ("lodo", [n for n in training
+                settings = [("all", training), ("lodo", [n for n in training if n != "mixed"  # it holds every set
                                                          if n.split(UNDATED)[0].split(YOUNG)[0] != held])]
             for setting, names in settings:
                 m = models if setting == "all" else train(examples, names, args.kind, args.story_kind, args.without, args.with_, args.cost, **options)

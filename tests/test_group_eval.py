@@ -65,3 +65,23 @@ def test_eval_runs_the_chosen_baseline_only(seed_dataset, tmp_path, capsys):
     assert systems == {"storyline (static)", "tfidf+agglomerative"}
     tfidf = [r for r in json.loads(out_json.read_text())[0]["rows"] if r["system"].startswith("tfidf")]
     assert {r["level"] for r in tfidf} == {"event", "story"} and all(r["param"].startswith("tuned") for r in tfidf)
+
+
+def test_a_mixed_feed_is_a_thin_seeded_sample_in_date_order_with_each_sets_labels_apart():
+    from storyline.evaluate import Dataset, mixed_feed
+    from storyline.model import Article
+
+    def dataset(name: str, n: int) -> Dataset:
+        articles = [Article(id=f"{name}-{i}", title=None, text="x", published=None if i % 7 == 0 else f"2020-01-{1 + i % 28:02d}")
+                    for i in range(n)]
+        return Dataset(name, articles, {a.id: {"event": str(i % 5), "story": str(i % 3)} for i, a in enumerate(articles)})
+
+    sets = {"ecbplus-dev#0": dataset("ecbplus-dev", 400), "t17-dev#0": dataset("t17-dev", 400)}
+    feed = mixed_feed(sets, shares={"ecbplus-dev": 0.5, "t17-dev": 0.1})
+    assert feed == mixed_feed(sets, shares={"ecbplus-dev": 0.5, "t17-dev": 0.1})  # seeded
+    by_set = {name: sum(a.id.startswith(name) for a in feed.articles) for name in ("ecbplus-dev", "t17-dev")}
+    assert 150 < by_set["ecbplus-dev"] < 250 and 20 < by_set["t17-dev"] < 70  # a fold takes its set's share
+    dates = [a.published or "9999" for a in feed.articles]
+    assert dates == sorted(dates)  # one stream by date, undated last
+    labels = {feed.labels[a.id]["story"] for a in feed.articles}
+    assert labels == {f"{s}:{k}" for s in ("ecbplus-dev", "t17-dev") for k in "012"}  # stories of two sets never meet
