@@ -194,7 +194,8 @@ def _report_whole_run(n: int, elapsed: float, main_cpu: float, marks, stage_cpu,
     ms = lambda seconds: 1000 * seconds / max(1, n)  # noqa: E731
     print(f"whole run: {n / elapsed:.0f} art/s; CPU ms per article: driver {ms(driver):.2f} (main thread "
           f"{ms(main_cpu):.2f}, store write {ms(stage_cpu['store']):.2f}, other threads "
-          f"{ms(driver - main_cpu - stage_cpu['store']):.2f}), workers {ms(workers):.2f}, total {ms(driver + workers):.2f}"
+          f"{ms(driver - main_cpu - stage_cpu['store']):.2f}), workers {ms(workers):.2f}, "
+          f"total {ms(driver + workers):.2f}"
           f" ({ms(driver + workers) / 2:.2f} per core of 2); main thread waited for the workers "
           f"{ms(report.seconds['clean']):.2f} ms per article", flush=True)
 

@@ -14,7 +14,8 @@ import sqlite3
 import sys
 
 queries = {
- "articles": "SELECT article_id, title, text, url, source, published, lang, author, summary_only, content_hash, duplicate_of, duplicate_kind, origin, input_format, raw_text, cleaning FROM articles ORDER BY rowid",
+ "articles": "SELECT article_id, title, text, url, source, published, lang, author, summary_only, content_hash, "
+             "duplicate_of, duplicate_kind, origin, input_format, raw_text, cleaning FROM articles ORDER BY rowid",
  "article_groups": "SELECT * FROM article_groups ORDER BY article_id",
  "events": "SELECT * FROM events ORDER BY event_id",
  "stories": "SELECT * FROM stories ORDER BY story_id",
@@ -22,7 +23,8 @@ queries = {
  "group_state": "SELECT * FROM group_state",
  "small_event_members": "SELECT * FROM small_event_members ORDER BY 1",
  "signatures": "SELECT * FROM minhash_signatures ORDER BY 1",
- "bands": "SELECT * FROM (SELECT band_key, article_rowid FROM minhash_band_index UNION ALL SELECT band_key, article_rowid FROM minhash_band_recent) ORDER BY 1, 2",
+ "bands": "SELECT * FROM (SELECT band_key, article_rowid FROM minhash_band_index UNION ALL "
+          "SELECT band_key, article_rowid FROM minhash_band_recent) ORDER BY 1, 2",
  "source_lines": "SELECT * FROM source_lines ORDER BY 1, 2",
  "rejections": "SELECT origin, reason FROM rejections ORDER BY rowid",
  "fts_search": "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'police' ORDER BY rowid",
@@ -35,10 +37,12 @@ for path in sys.argv[1:3]:
     for name, q in queries.items():
         try:
             rows = conn.execute(q).fetchall()
-            text = re.sub(r'/tmp/tmp[a-z0-9_]+/', '/TMP/', repr(rows)); res[name] = (len(rows), hashlib.md5(text.encode()).hexdigest())
+            text = re.sub(r'/tmp/tmp[a-z0-9_]+/', '/TMP/', repr(rows))
+            res[name] = (len(rows), hashlib.md5(text.encode()).hexdigest())
         except sqlite3.Error as e:
             res[name] = ("error", str(e))
     out.append(res)
 for name in queries:
-    print(f"{name:20s} {'same' if out[0][name] == out[1][name] else 'DIFFERENT'} {out[0][name]} {out[1][name] if out[0][name] != out[1][name] else ''}")
+    same = out[0][name] == out[1][name]
+    print(f"{name:20s} {'same' if same else 'DIFFERENT'} {out[0][name]} {'' if same else out[1][name]}")
 sys.exit(0 if all(out[0][name] == out[1][name] for name in queries) else 1)
