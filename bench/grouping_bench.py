@@ -171,11 +171,33 @@ def main() -> int:
         start = time.perf_counter()  # the clock and the CPU counters start here, after any file was written
         own = resource.getrusage(resource.RUSAGE_SELF)
         marks.append((0, 0.0, 0.0, 0, 0, own.ru_utime + own.ru_stime, _children_cpu_seconds(), dict(stage_cpu)))
+        main_cpu = time.thread_time()
         with LocalExecutor(args.workers) as executor:
-            ingest_pipeline.run_ingest(store, records, inputs=inputs, executor=executor,
-                                       on_progress=progress, annotate=args.annotate)
+            report = ingest_pipeline.run_ingest(store, records, inputs=inputs, executor=executor,
+                                                on_progress=progress, annotate=args.annotate)
+            _report_whole_run(args.articles, time.perf_counter() - start, time.thread_time() - main_cpu,
+                              marks, stage_cpu, report)
         store.close()
     return 0
+
+
+def _report_whole_run(n: int, elapsed: float, main_cpu: float, marks, stage_cpu, report) -> None:
+    """The whole run in one line (session 13): the slices above split the workers' CPU by when the
+    driver finished a batch, while the workers clean up to ``BATCHES_AHEAD`` batches ahead (so the
+    last slice reads low and the first ones high); over the whole run it is what each article cost.
+    The driver's CPU is split into its main thread, the store write's thread and the rest (the
+    pool's threads pickling articles out and results in); "waited" is the main thread's wall time
+    waiting for the workers' results."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    driver = own.ru_utime + own.ru_stime - marks[0][5]
+    workers = _children_cpu_seconds() - marks[0][6]
+    ms = lambda seconds: 1000 * seconds / max(1, n)  # noqa: E731
+    print(f"whole run: {n / elapsed:.0f} art/s; CPU ms per article: driver {ms(driver):.2f} (main thread "
+          f"{ms(main_cpu):.2f}, store write {ms(stage_cpu['store']):.2f}, other threads "
+          f"{ms(driver - main_cpu - stage_cpu['store']):.2f}), workers {ms(workers):.2f}, "
+          f"total {ms(driver + workers):.2f}"
+          f" ({ms(driver + workers) / 2:.2f} per core of 2); main thread waited for the workers "
+          f"{ms(report.seconds['clean']):.2f} ms per article", flush=True)
 
 
 def _write_jsonl(path: Path, articles) -> None:

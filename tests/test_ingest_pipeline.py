@@ -164,3 +164,21 @@ def test_a_run_paces_garbage_collection_and_gives_the_callers_pace_back(tmp_path
     assert report.added == 5
     assert seen_during_run and set(seen_during_run) == {RUN_THRESHOLDS}
     assert gc.get_threshold() == before != RUN_THRESHOLDS
+
+
+def test_batches_start_small_and_end_in_halves():
+    """A run's batches (``ingest_pipeline._batches``): every item once and in order, none larger
+    than the batch size; the first ones grow from ``FIRST_BATCH``, and the last ones are halves of
+    what is left down to ``SMALLEST_BATCH``, whatever the reader's pace (the cuts depend only on
+    the count)."""
+    from storyline.engine.ingest_pipeline import _batches
+
+    for count in (0, 1, 63, 300, 1024, 2048, 2049, 10_000):
+        for size in (2, 7, 100, 1024):
+            sizes = [len(batch) for batch in _batches(iter(range(count)), size, first=128, smallest=64)]
+            assert [x for batch in _batches(iter(range(count)), size, first=128, smallest=64) for x in batch] \
+                == list(range(count))
+            assert all(0 < n <= size for n in sizes)
+    assert [len(b) for b in _batches(range(10_000), 1024, first=128, smallest=64)] == \
+        [128, 256, 512] + [1024] * 7 + [968, 484, 242, 121, 121]
+    assert [len(b) for b in _batches(range(50), 1024, first=128, smallest=64)] == [50]  # a small input: one batch

@@ -34,6 +34,10 @@ BATCH_SIZE = 1024
 # Batches the workers clean while the driver finishes the oldest: with one, workers done early
 # wait for the driver (two: 8-13% more articles/s at 10k on 2 cores, docs/benchmarks.md).
 BATCHES_AHEAD = 2
+# The first batch, and the smallest of the last ones (``_batches``): the driver and the workers
+# overlap at the start and at the end of a run as well (docs/benchmarks.md, "Run path, session 13").
+FIRST_BATCH = 128
+SMALLEST_BATCH = 64  # as executors.MIN_PARALLEL_BATCH: smaller ones would be cleaned in the driver
 # A line seen in this many earlier articles of the same outlet is that outlet's boilerplate.
 OUTLET_REPEAT_MIN = 4
 
@@ -294,10 +298,32 @@ def _stored_origin(store: Store, article_id: str) -> str:
     return stored.origin if stored else "an earlier input of this run"
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
+def _batches(items: Iterable, size: int, *, first: int = FIRST_BATCH, smallest: int = SMALLEST_BATCH) -> Iterator[list]:
+    """Batches of at most ``size`` items, cut so that the driver and the workers overlap at both
+    ends of a run. The first batches grow from ``first`` by doubling, so the driver starts on a
+    small batch instead of waiting while the workers clean a whole one. The end of the input is
+    seen ``size`` items ahead, and what is left then is cut in halves down to ``smallest``, so the
+    driver ends the run on small batches instead of working alone through whole ones after the
+    workers are done (with ``BATCHES_AHEAD`` batches cleaned ahead, up to three). Batch sizes
+    change nothing stored (tested); the cuts depend only on the item count, not on timing."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    cut, smallest = max(1, min(first, size)), max(1, min(smallest, size))
+    pending: list = []
+    ended = False
+    while True:
+        if not ended:  # hold ``size`` items beyond this cut, to see the end coming
+            want = cut + size - len(pending)
+            more = list(islice(iterator, want))
+            pending += more
+            ended = len(more) < want
+        if not pending:
+            return
+        if ended:  # all that is left is here
+            take = min(size, len(pending) if len(pending) < 2 * smallest else (len(pending) + 1) // 2)
+        else:
+            take, cut = cut, min(size, 2 * cut)
+        yield pending[:take]
+        del pending[:take]
 
 
 @collections_paced_for_a_run()

@@ -48,6 +48,7 @@ def content_hash(title: str | None, text: str, words: list[bytes] | None = None)
 
 
 _BAND_SALTS = [band.to_bytes(2, "little") for band in range(BANDS)]
+_BAND_HASHERS = [hashlib.blake2b(digest_size=8, salt=salt) for salt in _BAND_SALTS]  # copied, never updated
 
 
 @dataclass
@@ -61,11 +62,12 @@ class Signature:
         computes them with the signature, so the driver only looks them up."""
         if self._bands is None:
             data, size = self.values.tobytes(), ROWS * self.values.itemsize
-            self._bands = [
-                int.from_bytes(hashlib.blake2b(data[band * size:(band + 1) * size], digest_size=8,
-                                               salt=salt).digest(), "little", signed=True)
-                for band, salt in enumerate(_BAND_SALTS)
-            ]
+            bands = []
+            for band, salted in enumerate(_BAND_HASHERS):  # a copy of a salted hasher: cheaper than a new one
+                hasher = salted.copy()
+                hasher.update(data[band * size:(band + 1) * size])
+                bands.append(int.from_bytes(hasher.digest(), "little", signed=True))
+            self._bands = bands
         return self._bands
 
     def __reduce__(self):
@@ -117,7 +119,9 @@ def minhash(text: str, words: list[bytes] | None = None) -> Signature | None:
     codes = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
     mix, a, b = _permutations()
     shingles = codes[:-2] * mix[0] + codes[1:-1] * mix[1] + codes[2:]  # uint64 arithmetic wraps
-    permuted = np.multiply.outer(shingles, a)
-    permuted += b  # in place: the matrix is shingles x NUM_PERM
+    # NUM_PERM x shingles, so each hash function's minimum is one reduction over contiguous memory
+    # (~15% cheaper than the transposed matrix's minima down its columns; the same minima)
+    permuted = np.multiply.outer(a, shingles)
+    permuted += b[:, None]  # in place
     # the shift to the top 32 bits is monotonic, so it is taken of the minima, not of every entry
-    return Signature(permuted.min(axis=0) >> np.uint64(32))
+    return Signature(np.minimum.reduce(permuted, axis=1) >> np.uint64(32))
