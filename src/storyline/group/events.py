@@ -513,11 +513,13 @@ class OnlineGrouper:
             else:
                 story = GroupProfile.empty("s-" + art.article_id, len(art.vector))
                 explanation["story"] = {"decision": "new story", "id": story.group_id}
-                story_rejected = _ruled_out(story_scored, self.models.story, self.signal_names["story"], "story") \
-                    or story_best
+                ruled = (_ruled_out(story_scored, self.models.story, self.signal_names["story"], "story")
+                         if self.story_rule else None)
+                story_rejected = ruled or story_best
             if story_rejected:
                 explanation["story"]["nearest_rejected"] = _explain(story_rejected, self.models.story,
-                                                                    self.signal_names["story"], rule="story")
+                                                                    self.signal_names["story"],
+                                                                    rule="story" if self.story_rule else None)
             event = GroupProfile.empty("e-" + art.article_id, len(art.vector), parent=story.group_id)
             self.stories_children[story.group_id] = self.stories_children.get(story.group_id, 0) + 1
             probability = best[0] if best else None
