@@ -35,11 +35,16 @@ def test_static_embedding_equals_model2vec_bit_for_bit():
     assert not batch[texts.index("")].any()  # an empty text has no tokens: a zero vector, as in model2vec
 
 
+def _trees(*models) -> list:
+    """The tree models inside ``models`` (an ``UndatedFullModel`` holds two)."""
+    return [t for m in models for t in ((m.base, m.undated_full) if hasattr(m, "undated_full") else (m,))]
+
+
 def test_tree_contributions_add_up_to_the_probability():
     """Saabas contributions: the root values plus every signal's credit is the model's raw score,
     for any input, so ``storyline why`` accounts for the whole decision."""
     rng = random.Random(7)
-    for model in (load_models().event, load_models().story):
+    for model in _trees(load_models().event, load_models().story):
         if not hasattr(model, "roots"):
             continue
         for _ in range(200):
@@ -87,7 +92,7 @@ def test_trees_reach_the_leaves_a_plain_walk_reaches():
         value=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]))
     deeper = TreeModel({**ragged.to_dict(), "depth": 5})  # stepped down level by level, not through the table
     rng = np.random.default_rng(3)
-    for model in (load_models().event, load_models().story, ragged, deeper):
+    for model in _trees(load_models().event, load_models().story) + [ragged, deeper]:
         X = rng.normal(size=(300, len(model.features))) * 2
         inner = model.feature >= 0
         for row, (f, s) in enumerate(zip(model.feature[inner][:100], model.split[inner][:100])):

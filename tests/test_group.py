@@ -157,6 +157,8 @@ def test_why_effects_add_up_to_the_deciding_models_probability(one_batch):
     model = load_models().event
     joined = info["explanation"]["event"]
     assert info["explanation"]["models"] == load_models().fingerprint
+    if hasattr(model, "deciding"):  # ``UndatedFullModel``: the trees that decided this pair
+        model = model.deciding(joined["signals"])
     raw = model.base + float(model.value[model.roots].sum()) + sum(joined["contributions"].values())
     assert 1 / (1 + math.exp(-raw)) == pytest.approx(joined["probability"], abs=1e-3)
 
@@ -471,3 +473,50 @@ def test_an_unrelated_report_in_a_young_store_opens_its_own_story(tmp_path, caps
     assert cli_main(["why", "storm", "--db", str(tmp_path / "storm.db")]) == 0
     out = capsys.readouterr().out
     assert f"nearest rejected story {rows[ID_000]['story']}: ruled out, the story shares no name" in out
+
+
+def test_main_actors_ask_whether_both_sides_keep_naming_the_same_person():
+    import numpy as np
+
+    from storyline.group.signals import GroupProfile, TermStats, main_actors, pair_features, profile_article
+
+    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
+
+    def report(i, who, other):  # the team and the injury in every report; the body keeps naming one player
+        body = (f"The Saints placed a running back on injured reserve. {who} hurt his knee. " + f"{who} will miss the season. " * 4
+                + f"{other} was mentioned once.")
+        return profile_article(f"a{i}", "Saints place back on injured reserve", body, None, None, vec)
+
+    group = GroupProfile.empty("e", 4)
+    for i in range(2):
+        group.add(report(i, "Bush", "Brees"), stats)
+    same, other = report(5, "Bush", "Payton"), report(6, "Thomas", "Bush")
+    for art in (same, other):
+        art.prepare(stats)
+    assert main_actors(same, group, stats) == (1.0, 1.0)  # the same main participant
+    in_group, in_article = main_actors(other, group, stats)
+    assert in_group == 0.0  # Thomas is unknown to the event's bodies
+    assert 0.0 < in_article < 0.5  # the event's Bush is named once, against Thomas five times
+    row = pair_features(other, group, stats, candidates=True)
+    assert (row["actor_in_group"], row["group_actor_in_article"]) == (in_group, in_article)
+    headline = profile_article("h", "Thomas to injured reserve", "Thomas to injured reserve", None, None, vec)
+    headline.prepare(stats)
+    assert main_actors(headline, group, stats) == (0.0, 0.0)  # title case: every word a name
+    assert "actor_in_group" not in pair_features(same, group, stats)  # computed only when a model uses it
+
+
+def test_the_undated_full_model_decides_only_full_reports_in_undated_pairs():
+    from storyline.group.model import UndatedFullModel, TreeModel
+
+    def constant(features, value):  # one tree of one leaf: the probability sigmoid(value)
+        return {"kind": "trees", "features": features, "threshold": 0.5, "base": value, "depth": 0, "roots": [0],
+                "feature": [-1], "split": [0.0], "left": [-1], "right": [-1], "value": [0.0]}
+
+    model = UndatedFullModel({"kind": "undated-full", "base": constant(["cos_centroid"], -2.0),
+                              "undated_full": constant(["cos_centroid", "actor_in_group"], 2.0)})
+    assert set(model.features) == {"cos_centroid", "actor_in_group", "short", "undated"}
+    columns = ("cos_centroid", "short", "undated", "actor_in_group")
+    rows = [[0.5, 0.0, 1.0, 1.0], [0.5, 1.0, 1.0, 0.0], [0.5, 0.0, 0.0, 1.0]]  # full undated; headline; full dated
+    p = model.probabilities_of(rows, columns)
+    assert p[0] > 0.5 > p[1] and p[1] == p[2] == TreeModel(constant(["cos_centroid"], -2.0)).probability({"cos_centroid": 0.5})
+    assert model.probability(dict(zip(columns, rows[0]))) == p[0]

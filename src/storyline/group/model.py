@@ -222,9 +222,57 @@ class TreeModel:
         return self._dict
 
 
+class UndatedFullModel:
+    """The event model with its own trees for a full report in an undated pair (the report or the
+    event without a publication date), the shared trees for every other pair.
+
+    Without dates, what tells two happenings of one kind apart is in the bodies: who each keeps
+    naming (``signals.main_actors``). The shared trees serve headlines alone (UCI: nearly every
+    report) and dated full reports too: given signals that vary only for full reports, they spend
+    splits on them and re-form the other sets' events (T17 lost 0.026 on unseen stories, session
+    12), and trees fitted on full reports alone split T17's dated events (session 13). So the
+    second trees (fitted on the full reports' pairs, dated or not, with the ``main_actors``
+    signals) decide only where no date speaks: headlines and dated pairs keep the shared model's
+    probability exactly (docs/benchmarks.md, "Grouping, session 13 (quality)").
+    """
+
+    def __init__(self, d: dict):
+        self.base = model_from_dict(d["base"])
+        self.undated_full = model_from_dict(d["undated_full"])
+        self.threshold = self.base.threshold
+        self.features = self.base.features + tuple(
+            f for f in self.undated_full.features + ("short", "undated") if f not in self.base.features)
+        self._dict = d
+
+    def deciding(self, values: dict[str, float]) -> TreeModel | LinearModel:
+        """The trees that decide this pair: the second ones for a full report in an undated pair."""
+        return self.undated_full if values["short"] == 0.0 and values["undated"] == 1.0 else self.base
+
+    def probabilities_of(self, rows: list[list[float]], columns: tuple[str, ...]) -> np.ndarray:
+        p = self.base.probabilities_of(rows, columns)
+        short, undated = columns.index("short"), columns.index("undated")
+        picked = [i for i, row in enumerate(rows) if row[short] == 0.0 and row[undated] == 1.0]
+        if picked:
+            p[picked] = self.undated_full.probabilities_of([rows[i] for i in picked], columns)
+        return p
+
+    def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
+        return np.array([self.probability(r) for r in rows])
+
+    def probability(self, values: dict[str, float]) -> float:
+        return self.deciding(values).probability(values)
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        """The deciding trees' contributions (``storyline why``): they add up to its probability."""
+        return self.deciding(values).contributions(values)
+
+    def to_dict(self) -> dict:
+        return self._dict
+
+
 @dataclass(frozen=True)
 class GroupingModels:
-    event: LinearModel | TreeModel
+    event: LinearModel | TreeModel | UndatedFullModel
     story: LinearModel | TreeModel
 
     @cached_property
@@ -243,6 +291,8 @@ def models_from_json(text: str) -> GroupingModels:
 
 
 def model_from_dict(d: dict) -> LinearModel | TreeModel:
+    if d.get("kind") == "undated-full":
+        return UndatedFullModel(d)
     return TreeModel(d) if d.get("kind") == "trees" else LinearModel.from_dict(d)
 
 

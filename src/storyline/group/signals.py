@@ -537,7 +537,8 @@ EVENT_FEATURES = (
 )
 # Signals a model may use (``train_grouping.py --with``), computed only when one does: they cost
 # time per candidate (docs/grouping.md, docs/benchmarks.md).
-CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos")
+CANDIDATE_FEATURES = ("names_missed", "era_gap", "era_known", "names_novel", "numbers_missed", "names_body_cos",
+                      "actor_in_group", "group_actor_in_article")
 
 # How each signal may move the probability of a join, all else equal, where the sign is a matter
 # of principle: +1 never lowers it (similarity evidence), -1 never raises it (conflict evidence),
@@ -574,11 +575,14 @@ DIRECTIONS: dict[str, int] = {
     "names_novel": -1,  # more of the article's lead names unknown to the group
     "numbers_missed": -1,  # more of the group's core numbers absent from the article
     "names_body_cos": +1,  # the bodies keep naming the same people
+    "actor_in_group": +1,  # the article's most named person is prominent in the group's bodies
+    "group_actor_in_article": +1,  # the group's most named person is prominent in the article's body
 }
 
 
 # what tells one happening from another of its story: its own actors, its own numbers
-EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
+EVENT_ONLY = ("names_missed", "names_novel", "numbers_missed", "names_body_cos", "actor_in_group",
+              "group_actor_in_article")
 
 
 def story_signals(features: tuple[str, ...]) -> tuple[str, ...]:
@@ -618,7 +622,8 @@ WHEN_CONTRADICTED = PAIR_SIGNALS.index("when_contradicted")  # the day rule's co
 # the story rule's columns (``events.unrelated``)
 NAMES_SHARED, TFIDF_COS, COS_CENTROID = (PAIR_SIGNALS.index(n) for n in ("names_shared", "tfidf_cos", "cos_centroid"))
 # candidate signals computed only when asked (era_gap and era_known come with any), in their columns' order
-_ASKED_SIGNALS = ("names_missed", "names_novel", "numbers_missed", "names_body_cos")
+_ASKED_SIGNALS = ("names_missed", "names_novel", "numbers_missed", "names_body_cos", "actor_in_group",
+                  "group_actor_in_article")
 
 
 @lru_cache(maxsize=None)
@@ -807,14 +812,48 @@ def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, a
         row.append(core_numbers_missed(art, group))
     if "names_body_cos" in asked:
         row.append(body_names_cosine(art, group, stats))
+    if "actor_in_group" in asked or "group_actor_in_article" in asked:
+        who = main_actors(art, group, stats)
+        if "actor_in_group" in asked:
+            row.append(who[0])
+        if "group_actor_in_article" in asked:
+            row.append(who[1])
     return row
 
 
+def main_actors(art: ArticleProfile, group: GroupProfile, stats: TermStats) -> tuple[float, float]:
+    """Who each side is most about, asked of the other: (``actor_in_group``, ``group_actor_in_article``).
+
+    The article's most named body name (count x IDF; ties by name) weighed in the group's bodies,
+    relative to the group's most named (1: the same main participant); and the group's most named
+    weighed in the article's body relative to the article's most named. Two happenings of one
+    kind share the team, the place, the title; the one each report keeps naming (Pierre Thomas,
+    not Reggie Bush) differs. (0, 0) for a headline alone (title case makes every word a name) or
+    when either side keeps no body names. Costs the group's ~40 IDF look-ups per pair (the
+    article's side is kept with its body weights)."""
+    if art.short or not art.body_names or not group.body_names or not group.body_name_norm:
+        return 0.0, 0.0
+    weights, _, art_top, art_weight = body_name_weights(art, stats)
+    names = group.body_names
+    top, top_weight, art_top_count = "", 0.0, 0
+    for name, count, idf in zip(names, names.values(), stats.idfs(names)):  # the group's most named
+        weight = count * idf
+        if weight > top_weight or (weight == top_weight and name < top):
+            top, top_weight = name, weight
+        if name == art_top:
+            art_top_count = count
+    in_group = art_top_count * stats.idf(art_top) / top_weight if art_top_count and top_weight > 0 else 0.0
+    in_article = weights.get(top, 0.0) / art_weight if art_weight > 0 else 0.0
+    return in_group, in_article
+
+
 def body_name_weights(art: ArticleProfile, stats: TermStats) -> tuple:
-    """The article's body names with count x IDF, and their norm (once per article)."""
+    """The article's body names with count x IDF, their norm, and the most named (count x IDF,
+    ties by name) with its weight (once per article)."""
     if art.body_weights is None:
         weights = dict(zip(art.body_names, stats.weighted(art.body_names)))
-        art.body_weights = (weights, math.sqrt(math.fsum(w * w for w in weights.values())))
+        top, top_weight = min(weights.items(), key=lambda kv: (-kv[1], kv[0])) if weights else ("", 0.0)
+        art.body_weights = (weights, math.sqrt(math.fsum(w * w for w in weights.values())), top, top_weight)
     return art.body_weights
 
 
@@ -825,7 +864,7 @@ def body_names_cosine(art: ArticleProfile, group: GroupProfile, stats: TermStats
     0 for a headline alone (title case makes every word a name)."""
     if art.short or not group.body_name_norm or not art.body_names:
         return 0.0
-    weights, norm = body_name_weights(art, stats)
+    weights, norm, _, _ = body_name_weights(art, stats)
     names = group.body_names
     shared = [n for n in weights if n in names]
     dot = math.fsum([weights[n] * names[n] * idf for n, idf in zip(shared, stats.idfs(shared))])

@@ -1,0 +1,57 @@
+"""q13 harness: train the shipped configuration per CV split and fold (cached), with every
+candidate signal recorded in the own-grouping replays too (the stage-1 model ignores the extra
+columns), so second stages can be fitted and scored from the cache."""
+import argparse, pickle, sys, time
+from pathlib import Path
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2] / "bench"))
+import train_grouping as tg
+from storyline.group import events as ev
+from storyline.group.signals import CANDIDATE_FEATURES, signal_names
+from storyline.evaluate import load_dataset
+
+_init = ev.OnlineGrouper.__init__
+def init(self, *a, **k):
+    _init(self, *a, **k)
+    if RECORD_ALL:
+        self.candidate_signals["event"] = frozenset(CANDIDATE_FEATURES)
+        self.signal_names["event"] = signal_names(self.candidate_signals["event"])
+ev.OnlineGrouper.__init__ = init
+RECORD_ALL = True
+
+_marked = tg._marked
+def marked(feats, gold, candidate):
+    """The pair tagged with its article's gold topic (``_topic``: not a signal), for folds by topic."""
+    out = _marked(feats, gold, candidate)
+    return dict(out, _topic=tg.topic(gold)) if gold is not None else out
+tg._marked = marked
+
+def default_args(**over):
+    a = dict(eval_dir="/work/shared/eval", embedder="static", kind="trees", story_kind="trees", depth=3,
+             trees=150, min_leaf=10, learning_rate=0.1, subsample=1.0, bags=1, learner="gb",
+             story_learner=tg.SHIPPED_STORY_LEARNER, rounds=1, undated=0.25, young=0, headline_rule=False,
+             without=(), with_=tg.SHIPPED_CANDIDATES, cost=tg.NO_COST, repair=None, repair_in_replay=False,
+             plain_story=False, train_candidates=tg.TRAINING_CANDIDATES)
+    a.update(over)
+    return argparse.Namespace(**a)
+
+def options(args):
+    return {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf, "learning_rate": args.learning_rate,
+            "subsample": args.subsample, "bags": args.bags, "learner": args.learner, "story_learner": args.story_learner}
+
+def datasets():
+    return {n: load_dataset(Path("/work/shared/eval") / n) for n in tg.SETS}
+
+if __name__ == "__main__":
+    salt = sys.argv[1] if len(sys.argv) > 1 else ""
+    tag = sys.argv[2] if len(sys.argv) > 2 else "ship"
+    ds = datasets()
+    args = default_args()
+    for k in (0, 1):
+        out = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
+        if out.exists():
+            continue
+        t = time.time()
+        models, examples = tg.learn({n: tg.fold(d, k, salt) for n, d in ds.items()}, args, options(args))
+        ex = {n: e[0] for n, e in examples.items()}  # event pairs only
+        out.write_bytes(pickle.dumps({"weights": models.weights_json, "event_examples": ex}))
+        print(f"salt {salt!r} fold {k}: {time.time() - t:.0f}s", flush=True)
