@@ -55,3 +55,20 @@ if __name__ == "__main__":
         ex = {n: e[0] for n, e in examples.items()}  # event pairs only
         out.write_bytes(pickle.dumps({"weights": models.weights_json, "event_examples": ex}))
         print(f"salt {salt!r} fold {k}: {time.time() - t:.0f}s", flush=True)
+
+
+def held_out_scores(ds, k, salt, models) -> dict:
+    """The scores (``evaluate.scores``) of each set's held-out half (split ``salt``, fold ``k``
+    trained) grouped by ``models``: T17 at the story level, the others at the event level."""
+    from storyline.evaluate import run_ours, scores
+
+    out = {}
+    for n, d in ds.items():
+        held = tg.fold(d, 1 - k, salt)
+        predicted, _ = run_ours(held, models=models)
+        level = "story" if n.startswith("t17") else "event"
+        ids = {a.id for a in held.articles}
+        gold = {i: g for i, g in held.gold(level).items() if i in ids}
+        out[n] = scores(predicted[level], gold)
+    return out
+

@@ -7,9 +7,7 @@ import numpy as np
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import learn as L  # patches nothing for scoring once RECORD_ALL is off
 L.RECORD_ALL = False
-import train_grouping as tg
 from sklearn.linear_model import LogisticRegression
-from storyline.evaluate import run_ours, scores
 from storyline.group.model import GroupingModels, models_from_json, CorrectedModel
 
 WHO = ("actor_in_group", "group_actor_in_article")
@@ -58,13 +56,8 @@ def run(salt, variants, tag="ship"):
                 ev, npairs, npos = fit_stage2(models.event, cache["event_examples"], **spec)
                 print(f"{v} fold {k}: stage 2 on {npairs} pairs ({npos} +): coef {ev.coef.round(3).tolist()} b {ev.intercept:.3f}", flush=True)
                 m = GroupingModels(event=ev, story=models.story)
-            for n, d in ds.items():
-                held = tg.fold(d, 1 - k, salt)
-                predicted, _ = run_ours(held, models=m)
-                level = "story" if n.startswith("t17") else "event"
-                ids = {a.id for a in held.articles}
-                gold = {i: g for i, g in held.gold(level).items() if i in ids}
-                table[(v, n)].append(scores(predicted[level], gold)["b3_f1"])
+            for n, sc in L.held_out_scores(ds, k, salt, m).items():
+                table[(v, n)].append(sc["b3_f1"])
     out = {}
     for (v, n), vals in table.items():
         out.setdefault(v, {})[n] = sum(vals) / 2

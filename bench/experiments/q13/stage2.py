@@ -8,7 +8,6 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import learn as L
 L.RECORD_ALL = False
 import train_grouping as tg
-from storyline.evaluate import run_ours, scores
 from storyline.group.model import GroupingModels, models_from_json, CorrectedModel
 
 WHO = ("actor_in_group", "group_actor_in_article")
@@ -20,6 +19,23 @@ def full_pairs(examples):
             if d["short"] == 0.0:
                 rows.append(d); ys.append(label)
     return rows, np.array(ys)
+
+
+def cached_fold(tag, salt, k):
+    """A cached fold's models, its full reports' pairs and their out-of-fold probabilities
+    (computed once, then kept next to the cache)."""
+    path = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
+    cache = pickle.loads(path.read_bytes())
+    models = models_from_json(cache["weights"])
+    rows, ys = full_pairs(cache["event_examples"])
+    oofp = path.with_suffix(".oof.npy")
+    if oofp.exists():
+        return models, rows, ys, np.load(oofp)
+    t = time.time()
+    rows, ys, p = oof(models, cache["event_examples"])
+    np.save(oofp, p)
+    print(f"oof fold {k}: {time.time() - t:.0f}s", flush=True)
+    return models, rows, ys, p
 
 def side(topic, k=2):
     return hashlib.blake2b(("q13" + topic).encode(), digest_size=2).digest()[0] % k
@@ -75,18 +91,7 @@ def run(salt, variants, tag="t"):
     ds = L.datasets()
     table = defaultdict(list)
     for k in (0, 1):
-        path = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
-        cache = pickle.loads(path.read_bytes())
-        models = models_from_json(cache["weights"])
-        oofp = path.with_suffix(".oof.npy")
-        rows, ys = full_pairs(cache["event_examples"])
-        if oofp.exists():
-            p = np.load(oofp)
-        else:
-            t = time.time()
-            rows, ys, p = oof(models, cache["event_examples"])
-            np.save(oofp, p)
-            print(f"oof fold {k}: {time.time() - t:.0f}s", flush=True)
+        models, rows, ys, p = cached_fold(tag, salt, k)
         for v in variants:
             if v == "base":
                 m = models
@@ -94,13 +99,8 @@ def run(salt, variants, tag="t"):
                 ev = stage2(models, rows, ys, p, **VARIANTS[v])
                 print(f"{v} fold {k}: coef {np.round(ev.coef, 3).tolist()} b {ev.intercept:.3f}", flush=True)
                 m = GroupingModels(event=ev, story=models.story)
-            for n, d in ds.items():
-                held = tg.fold(d, 1 - k, salt)
-                predicted, _ = run_ours(held, models=m)
-                level = "story" if n.startswith("t17") else "event"
-                ids = {a.id for a in held.articles}
-                gold = {i: g for i, g in held.gold(level).items() if i in ids}
-                table[(v, n)].append(scores(predicted[level], gold)["b3_f1"])
+            for n, sc in L.held_out_scores(ds, k, salt, m).items():
+                table[(v, n)].append(sc["b3_f1"])
     for (v, n), vals in table.items():
         print(f"RESULT salt={salt or '0'} {v:10} {n:20} {vals[0]:.4f} {vals[1]:.4f} mean {sum(vals)/2:.4f}", flush=True)
 
@@ -162,13 +162,7 @@ def run(salt, variants, tag="t"):
             mode = v.split("_")[1] if "_" in v else "full"
             ev = split_model(models, cache["event_examples"], extra=() if v.startswith("split0") else WHO, mode=mode)
             m = GroupingModels(event=ev, story=models.story)
-            for n, d in ds.items():
-                held = tg.fold(d, 1 - k, salt)
-                predicted, _ = run_ours(held, models=m)
-                level = "story" if n.startswith("t17") else "event"
-                ids = {a.id for a in held.articles}
-                gold = {i: g for i, g in held.gold(level).items() if i in ids}
-                sc = scores(predicted[level], gold)
+            for n, sc in L.held_out_scores(ds, k, salt, m).items():
                 table[(v, n)].append(sc["b3_f1"])
                 print(f"  {v} fold {k} {n} P {sc['b3_p']:.3f} R {sc['b3_r']:.3f} F {sc['b3_f1']:.4f}", flush=True)
     for (v, n), vals in table.items():
@@ -200,30 +194,14 @@ def run_penalty(salt, variants, tag="t"):
     ds = L.datasets()
     table = defaultdict(list)
     for k in (0, 1):
-        path = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
-        cache = pickle.loads(path.read_bytes())
-        models = models_from_json(cache["weights"])
-        rows, ys = full_pairs(cache["event_examples"])
-        oofp = path.with_suffix(".oof.npy")
-        if oofp.exists():
-            p = np.load(oofp)
-        else:
-            t = time.time()
-            rows, ys, p = oof(models, cache["event_examples"])
-            np.save(oofp, p)
-            print(f"oof fold {k}: {time.time() - t:.0f}s", flush=True)
+        models, rows, ys, p = cached_fold(tag, salt, k)
         for v in variants:
             pp = p if v == "pen_oof" else models.event.probabilities(rows)
             ev = penalty_model(models, rows, ys, pp)
             print(f"{v} fold {k}: coef {ev.coef.round(3).tolist()} b {ev.intercept:.3f}", flush=True)
             m = GroupingModels(event=ev, story=models.story)
-            for n, d in ds.items():
-                held = tg.fold(d, 1 - k, salt)
-                predicted, _ = run_ours(held, models=m)
-                level = "story" if n.startswith("t17") else "event"
-                ids = {a.id for a in held.articles}
-                gold = {i: g for i, g in held.gold(level).items() if i in ids}
-                table[(v, n)].append(scores(predicted[level], gold)["b3_f1"])
+            for n, sc in L.held_out_scores(ds, k, salt, m).items():
+                table[(v, n)].append(sc["b3_f1"])
     for (v, n), vals in table.items():
         print(f"RESULT salt={salt or '0'} {v:10} {n:20} {vals[0]:.4f} {vals[1]:.4f} mean {sum(vals)/2:.4f}", flush=True)
 
