@@ -78,12 +78,12 @@ def mixed_feed(datasets: dict[str, Dataset], shares: dict[str, float] = MIXED_SH
     picked: list[Article] = []
     labels: dict[str, dict[str, str | None]] = {}
     for set_name, dataset in datasets.items():
-        share = shares[set_name.split("#")[0]]  # a fold ("ecbplus-dev#0") takes its set's share
+        base = set_name.split("#")[0]  # a fold ("ecbplus-dev#0") takes its set's share and name
         for article in dataset.articles:
-            if rng.random() < share:
+            if rng.random() < shares[base]:
                 picked.append(article)
                 label = dataset.labels.get(article.id, {})
-                labels[article.id] = {level: None if label.get(level) is None else f"{set_name.split('#')[0]}:{label[level]}"
+                labels[article.id] = {level: None if label.get(level) is None else f"{base}:{label[level]}"
                                       for level in ("event", "story")}
     picked.sort(key=lambda a: (a.published or "9999", a.id))
     return Dataset(name, picked, labels)

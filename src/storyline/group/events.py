@@ -402,7 +402,10 @@ class OnlineGrouper:
         events = [_to_row(self.events.groups[g], self.events.seq[self.events.row[g]], self.stories_children)
                   for g in sorted(self.events.touched)]
         stories = [_to_row(self.stories.groups[g], self.stories.seq[self.stories.row[g]], self.stories_children)
-                   for g in sorted(self.stories.touched - self._dropped["story"])]
+                   for g in sorted(self.stories.touched)]
+        # dropped and not made again under the same id (a replaced article's own event and story)
+        gone = {level: self._dropped[level] - index.touched
+                for level, index in (("event", self.events), ("story", self.stories))}
         assignments = [
             (d.article_id, d.event, d.story, self._seq_of[d.article_id], d.probability,
              json.dumps(d.explanation, sort_keys=True), *self._vector_of.get(d.article_id, (None, None)))
@@ -417,7 +420,7 @@ class OnlineGrouper:
             for g in sorted(self.events.touched | self._dropped["event"])])
         if self._moves:  # after the events they move to are written
             sql.move_articles(self.conn, [(a, *moved) for a, moved in sorted(self._moves.items())])
-        sql.delete_groups(self.conn, sorted(self._dropped["event"]), sorted(self._dropped["story"]))
+        sql.delete_groups(self.conn, sorted(gone["event"]), sorted(gone["story"]))
         self._synced_seq = self.seq
 
     def forget(self) -> None:
@@ -529,9 +532,6 @@ class OnlineGrouper:
         story.add(art, self.stats, body_names=False)
         self.events.put(event, self.seq)
         self.stories.put(story, self.seq)
-        if self._dropped["event"] or self._dropped["story"]:  # a replaced article's own event (its id) went and came back
-            self._dropped["event"].discard(event.group_id)
-            self._dropped["story"].discard(story.group_id)
         self.stats.add(art)
         self.articles.put(art.article_id, art.vector, event.group_id, story.group_id, art.day, self.seq)
         self._vector_of[art.article_id] = (None if art.day is None else _iso(art.day),
@@ -636,10 +636,7 @@ class OnlineGrouper:
                 self.stories_children.pop(small.parent, None)
             else:  # its story holds other events: it gives the reports back (``GroupProfile.remove_all``)
                 self.stories_children[small.parent] -= 1
-                left = self.stories.groups[small.parent]
-                left.remove_all(members, self.stats, body_names=False)
-                self.stories.put(left, int(self.stories.seq[self.stories.row[small.parent]]))
-                self.stories.drop_stale_names(left)
+                self._give_back(self.stories, self.stories.groups[small.parent], members)
         else:
             self.stories_children[event.parent] -= 1
         event.add_all(members, self.stats)
@@ -689,19 +686,22 @@ class OnlineGrouper:
             members = self.small.get(event_id)
             if members is None and event.size <= repair.REPAIR_SIZE:
                 members = self._members_from_store(event)
-            event.remove_all([profile], self.stats)
-            self.events.put(event, int(self.events.seq[self.events.row[event_id]]))
-            self.events.drop_stale_names(event)
+            self._give_back(self.events, event, [profile])
             if members is not None and len(members) == event.size + 1:
                 self.small[event_id] = [m for m in members if m.article_id != old.id]
         if self.stories_children.get(story_id, 0) == 0:
             self._drop(self.stories, story_id, "story")
             self.stories_children.pop(story_id, None)
         else:
-            story.remove_all([profile], self.stats, body_names=False)
-            self.stories.put(story, int(self.stories.seq[self.stories.row[story_id]]))
-            self.stories.drop_stale_names(story)
+            self._give_back(self.stories, story, [profile])
         return left
+
+    def _give_back(self, index: GroupIndex, group: GroupProfile, members: list[ArticleProfile]) -> None:
+        """The group counts ``members`` out (``GroupProfile.remove_all``; a story keeps no body
+        names) and keeps its place in the index: its sequence number, and only the names it still holds."""
+        group.remove_all(members, self.stats, body_names=index is self.events)
+        index.put(group, int(index.seq[index.row[group.group_id]]))
+        index.drop_stale_names(group)
 
     def _drop(self, index: GroupIndex, gid: str, level: str) -> None:
         index.remove(gid)

@@ -87,12 +87,9 @@ def format_why(info: dict) -> str:
         lines.append("  opened a new event: no candidate event reached the threshold")
     rejected = exp.get("nearest_rejected")
     if rejected:
-        if rejected.get("ruled_out"):
-            lines.append(f"  nearest rejected event {rejected['id']}: ruled out, {rejected['ruled_out']} "
-                         f"(the model alone gave {rejected['model_probability']:.3f})")
-        else:
-            lines.append(f"  nearest rejected event {rejected['id']}: probability {rejected['probability']:.3f}"
-                         + (" (below the threshold)" if exp.get("decision") == "new event" else " (a better event won)"))
+        lines.append(_rejected("event", rejected) or
+                     f"  nearest rejected event {rejected['id']}: probability {rejected['probability']:.3f}"
+                     + (" (below the threshold)" if exp.get("decision") == "new event" else " (a better event won)"))
         lines += _signals(rejected, why_apart=True)
     else:
         lines.append("  no other candidate event in the index window")
@@ -106,11 +103,7 @@ def format_why(info: dict) -> str:
         lines.append(f"  story {story.get('id')}: the story of its event")
     if story.get("nearest_rejected"):
         rej = story["nearest_rejected"]
-        if rej.get("ruled_out"):
-            lines.append(f"  nearest rejected story {rej['id']}: ruled out, {rej['ruled_out']} "
-                         f"(the model alone gave {rej['model_probability']:.3f})")
-        else:
-            lines.append(f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
+        lines.append(_rejected("story", rej) or f"  nearest rejected story {rej['id']}: probability {rej['probability']:.3f}")
         lines += _signals(rej, why_apart=True)
     for move in exp.get("moves", ()):
         lines.append(f"  moved from event {move['from']} to event {move['to']} when {move['when']} joined that: "
@@ -118,6 +111,14 @@ def format_why(info: dict) -> str:
         if "contributions" in move:
             lines += _signals(move)
     return "\n".join(lines)
+
+
+def _rejected(level: str, rejected: dict) -> str | None:
+    """The line of a nearest rejected event or story that a rule ruled out (``events.RULES``), or None."""
+    if not rejected.get("ruled_out"):
+        return None
+    return (f"  nearest rejected {level} {rejected['id']}: ruled out, {rejected['ruled_out']} "
+            f"(the model alone gave {rejected['model_probability']:.3f})")
 
 
 def _signals(scored: dict, *, why_apart: bool = False) -> list[str]:
