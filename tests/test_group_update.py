@@ -26,6 +26,20 @@ def _state(db_path) -> dict:
         }
 
 
+def _date_ranges(db_path) -> dict:
+    """Each event's and story's first and last day."""
+    with sqlite3.connect(db_path) as conn:
+        return {table: conn.execute(f"SELECT {key}, first_published, last_published FROM {table}").fetchall()
+                for table, key in (("events", "event_id"), ("stories", "story_id"))}
+
+
+def _term_counts(db_path) -> tuple[dict, str]:
+    """The grouper's document frequencies (the terms counted at least once) and document count."""
+    with sqlite3.connect(db_path) as conn:
+        df = dict(conn.execute("SELECT term, df FROM group_terms WHERE df > 0"))
+        return df, conn.execute("SELECT value FROM group_state WHERE key = 'documents'").fetchone()[0]
+
+
 def _consistent(state: dict) -> None:
     """Every event's and story's count is its assignments (no copies here), and nothing is orphaned."""
     per_event, per_story, events_of = {}, {}, {}
@@ -64,6 +78,13 @@ def test_a_rewritten_article_leaves_its_event_and_comes_back_when_rewritten_back
     assert np.allclose(second["sums"][shared], second["vectors"][id_000], atol=1e-6)
     assert cli_main(["why", id_002, "--db", str(db_path)]) == 0
     assert f"its text was replaced: it left event {shared}" in capsys.readouterr().out
+    # the term statistics count the new text, not the old: those of a store that saw only the new
+    with storyline.open(tmp_path / "fresh.db") as db:
+        db.ingest([folder])
+    assert _term_counts(db_path) == _term_counts(tmp_path / "fresh.db")
+    # and the shared event's and story's dates are those of the reports left (000 and 003: undated)
+    ranges = {r[0]: r[1:3] for rows in _date_ranges(db_path).values() for r in rows}
+    assert ranges[shared] == ranges[second["stories"][id_000]] == (None, None)
 
     shutil.copy(SEED_002, folder / SEED_002.name)  # and back: it reports the call again
     with storyline.open(db_path) as db:

@@ -668,14 +668,17 @@ class OnlineGrouper:
     def _unplace(self, old: Article, event_id: str, story_id: str, *, give_back: bool) -> dict:
         """Take a stored article out of its event and story before its new text is placed: the
         groups give its old profile back (``GroupProfile.remove_all``), an event it leaves empty
-        goes, and so does a story left without events. ``give_back=False``: its copies still
-        report the old text there, so the groups keep it. What its explanation keeps of it."""
+        goes, and so does a story left without events; the term statistics count it out and the
+        groups' date ranges are those of the reports left. ``give_back=False``: its copies still
+        report the old text there, so the groups and statistics keep it. What its explanation
+        keeps of it."""
         counted = sql.has_vector(self.conn, old.id)  # a copy was never counted in its event's sums
         self.articles.forget(old.id)
         left = {"text_replaced": {"left_event": event_id, "left_story": story_id}}
         if not counted or not give_back:
             return left
         profile = profile_articles([old], self.embedder)[old.id]
+        self.stats.remove(profile)
         event = self.events.groups.get(event_id) or self._load_group("event", event_id)
         story = self.stories.groups.get(story_id) or self._load_story(story_id)
         if event.size <= 1:
@@ -686,6 +689,7 @@ class OnlineGrouper:
             members = self.small.get(event_id)
             if members is None and event.size <= repair.REPAIR_SIZE:
                 members = self._members_from_store(event)
+            event.first_day, event.last_day = self._date_range("event", event_id, leaving=old.id)
             self._give_back(self.events, event, [profile])
             if members is not None and len(members) == event.size + 1:
                 self.small[event_id] = [m for m in members if m.article_id != old.id]
@@ -693,8 +697,23 @@ class OnlineGrouper:
             self._drop(self.stories, story_id, "story")
             self.stories_children.pop(story_id, None)
         else:
+            story.first_day, story.last_day = self._date_range("story", story_id, leaving=old.id)
             self._give_back(self.stories, story, [profile])
         return left
+
+    def _date_range(self, level: str, gid: str, *, leaving: str) -> tuple[int | None, int | None]:
+        """First and last day of the reports a group counts once ``leaving`` is gone: the stored
+        ones, where this batch has not placed or moved them since, and this batch's."""
+        where = 0 if level == "event" else 1
+        here = {aid: (d.event, d.story) for aid, d in self._batch.items()}  # placed by this batch
+        moved = {aid: (e, s) for aid, (e, s, _) in self._moves.items()}  # earlier ones this batch moved
+        moved_in = sorted(aid for aid, groups in moved.items() if groups[where] == gid)
+        dates = [published for aid, published in sql.member_dates(self.conn, level, gid, moved_in)
+                 if aid != leaving and aid not in here and (aid not in moved or moved[aid][where] == gid)]
+        dates += [self._vector_of[aid][0] for aid, groups in here.items()
+                  if groups[where] == gid and aid in self._vector_of]
+        days = [day_number(d) for d in dates if d is not None]
+        return (min(days), max(days)) if days else (None, None)
 
     def _give_back(self, index: GroupIndex, group: GroupProfile, members: list[ArticleProfile]) -> None:
         """The group counts ``members`` out (``GroupProfile.remove_all``; a story keeps no body

@@ -519,11 +519,19 @@ class TermStats:
         return value
 
     def add(self, art: ArticleProfile) -> None:
-        self.docs += 1
+        self._count(art, 1)
+
+    def remove(self, art: ArticleProfile) -> None:
+        """Count an article out again: its text was replaced (``OnlineGrouper._unplace``), so the
+        statistics are those of the texts the store's groups hold, as if the old one never came."""
+        self._count(art, -1)
+
+    def _count(self, art: ArticleProfile, step: int) -> None:
+        self.docs += step
         self._top = math.log(self.docs + self.background_docs + 1) + 1.0
         df, remember = self.df, self._remember_log_df
         for token in set(art.terms) | {"@" + n for n in art.names}:
-            df[token] = df.get(token, 0) + 1
+            df[token] = df.get(token, 0) + step
             self.changed.add(token)
             # its memo anew, not dropped: the next articles' profiles and their groups' norms ask
             # for nearly every one, and a miss costs a look-up more

@@ -156,6 +156,18 @@ def has_vector(conn: sqlite3.Connection, article_id: str) -> bool:
     return bool(row and row[0])
 
 
+def member_dates(conn: sqlite3.Connection, level: str, group_id: str, also: list[str]
+                 ) -> list[tuple[str, str | None]]:
+    """The dates grouping used for the reports an event or story counts as stored (copies are not
+    counted), and for the articles ``also`` names: id and date."""
+    marks = ",".join("?" * len(also))
+    either = f" OR article_id IN ({marks})" if also else ""
+    return conn.execute(
+        f"SELECT article_id, published FROM article_groups WHERE ({_KEY[level]} = ?{either}) AND vector IS NOT NULL",
+        [group_id, *also],
+    ).fetchall()
+
+
 def ungrouped_article_ids(conn: sqlite3.Connection) -> list[str]:
     """Stored articles with no group yet (a run stopped between writing and grouping), in order."""
     return [
