@@ -147,6 +147,7 @@ def replay_own(dataset, embedder: str, models: GroupingModels, counts: Candidate
             # decisions are the same): the second trees (``fit_undated_full``) use more
             grouper.candidate_signals["event"] = frozenset(CANDIDATE_FEATURES)
             grouper.signal_names["event"] = signal_names(grouper.candidate_signals["event"])
+            grouper.undated_only["event"] = frozenset()  # and in dated pairs too (``pairs_signals``)
             grouper.headline_rule = headline_rule
             grouper.story_rule = False  # the shipped weights were trained without it (``events.unrelated``)
             grouper.candidate_counts = counts

@@ -520,3 +520,38 @@ def test_the_undated_full_model_decides_only_full_reports_in_undated_pairs():
     p = model.probabilities_of(rows, columns)
     assert p[0] > 0.5 > p[1] and p[1] == p[2] == TreeModel(constant(["cos_centroid"], -2.0)).probability({"cos_centroid": 0.5})
     assert model.probability(dict(zip(columns, rows[0]))) == p[0]
+
+
+def test_signals_only_undated_pairs_read_are_computed_for_undated_pairs_only():
+    import numpy as np
+
+    from storyline.group.events import undated_only_signals
+    from storyline.group.model import UndatedFullModel, load_models
+    from storyline.group.signals import (NO_NEIGHBOURS, GroupProfile, TermStats, pairs_signals, profile_article,
+                                         signal_names)
+
+    shipped = load_models().event
+    assert isinstance(shipped, UndatedFullModel)
+    skip = undated_only_signals(shipped)
+    assert skip == {"actor_in_group", "group_actor_in_article"}
+    assert not skip & set(shipped.base.features)  # the shared trees read none of them
+    assert undated_only_signals(shipped.base) == frozenset()
+    stats, vec = TermStats(), np.ones(4, dtype=np.float32) / 2
+    body = ("Thieves rammed a car into a Paris jewellery store on Monday and took watches worth 2.6 million. "
+            "Police said Smith and Jones fled in a second car. Smith was arrested later; Smith denies it. ") * 2
+    member = profile_article("m", "Paris jewellery raid", body, "2013-09-09", None, vec)
+    member.prepare(stats)
+    group = GroupProfile.empty("e", 4)
+    group.add(member, stats)
+    asked = frozenset(skip)
+    names = signal_names(asked)
+    for published in ("2013-09-10", None):
+        art = profile_article("a", "Paris boutique robbed", body.replace("2.6", "160"), published, None, vec)
+        art.prepare(stats)
+        full = dict(zip(names, pairs_signals(art, [group], stats, [NO_NEIGHBOURS], asked)[0]))
+        lean = dict(zip(names, pairs_signals(art, [group], stats, [NO_NEIGHBOURS], asked, skip)[0]))
+        assert full["actor_in_group"] > 0 and full["group_actor_in_article"] > 0
+        if published is None:  # an undated pair: every signal as computed in full
+            assert lean == full
+        else:  # a dated pair: the skipped ones read 0, the rest as computed in full
+            assert all(lean[n] == 0.0 for n in skip) and all(lean[n] == full[n] for n in names if n not in skip)

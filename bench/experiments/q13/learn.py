@@ -15,6 +15,7 @@ def init(self, *a, **k):
     if RECORD_ALL:
         self.candidate_signals["event"] = frozenset(CANDIDATE_FEATURES)
         self.signal_names["event"] = signal_names(self.candidate_signals["event"])
+        self.undated_only["event"] = frozenset()
 ev.OnlineGrouper.__init__ = init
 RECORD_ALL = True
 

@@ -333,6 +333,9 @@ class OnlineGrouper:
         self.candidate_signals = {level: frozenset(set(getattr(self.models, level).features) & set(CANDIDATE_FEATURES))
                                   for level in ("event", "story")}
         self.signal_names = {level: signal_names(asked) for level, asked in self.candidate_signals.items()}
+        # ... and of those, the ones only an undated pair's trees read: computed for undated pairs only
+        # (``pairs_signals``; a training replay that records every signal sets it empty)
+        self.undated_only = {level: undated_only_signals(getattr(self.models, level)) for level in ("event", "story")}
         self.recorder = None  # training hook: called with (level, article, group id, signals) per candidate
         self.headline_rule = True  # ``_likeliest_first`` for headlines alone (training replays go without)
         self.repair = True  # ``repair``: small events re-checked as they grow
@@ -597,7 +600,8 @@ class OnlineGrouper:
         near = self.articles.votes("event", *self.articles.nearest_recent(m, self.seq, EVENT_WINDOW_DAYS))
         threshold, signals, names = self.models.event.threshold, self.candidate_signals["event"], self.signal_names["event"]
         # the target's own score first: most looks end there, before the candidate search
-        first = pairs_signals(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals)
+        skip = self.undated_only["event"]
+        first = pairs_signals(m, [self.events.groups[target]], self.stats, [near.get(target, NO_NEIGHBOURS)], signals, skip)
         if contradicted(first[0]) or self.models.event.probabilities_of(first, names)[0] < threshold:
             return None  # the target cannot win: the rest need not be scored
         gids = [g for g in self.events.candidates(m, self.seq, EVENT_WINDOW_DAYS, self.stats, extra=near,
@@ -612,7 +616,7 @@ class OnlineGrouper:
             rest.add_all(others, self.stats)
             gids.append(own)
             groups.append(rest)
-        rows = first + pairs_signals(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals)
+        rows = first + pairs_signals(m, groups, self.stats, [near.get(g, NO_NEIGHBOURS) for g in gids], signals, skip)
         gids = [target] + gids
         probabilities = self.models.event.probabilities_of(rows, names)
         scored = sorted(((0.0 if contradicted(f) else float(p), g, f) for p, g, f in zip(probabilities, gids, rows)),
@@ -738,7 +742,8 @@ class OnlineGrouper:
         level = "event" if index is self.events else "story"
         gids = index.candidates(art, self.seq, window, self.stats, extra=near, counts=self.candidate_counts)
         rows = pairs_signals(art, [index.groups[g] for g in gids], self.stats,
-                             [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals[level])
+                             [near.get(g, NO_NEIGHBOURS) for g in gids], self.candidate_signals[level],
+                             self.undated_only[level])
         if self.recorder:
             for gid, row in zip(gids, rows):
                 self.recorder(level, art, gid, dict(zip(self.signal_names[level], row)))
@@ -794,6 +799,15 @@ def prepare_profile(article: Article, embedder_name: str = DEFAULT_EMBEDDER) -> 
     embedder = get_embedder(embedder_name)
     article.derived["profile"] = profile_articles([article], embedder)[article.id]
     article.derived["embedder"] = embedder.name
+
+
+def undated_only_signals(model) -> frozenset[str]:
+    """The candidate signals only ``model``'s trees for undated pairs read (``UndatedFullModel``:
+    its second trees' signals the shared trees do not use)."""
+    second = getattr(model, "undated_full", None)
+    if second is None:
+        return frozenset()
+    return frozenset(set(second.features) - set(model.base.features)) & frozenset(CANDIDATE_FEATURES)
 
 
 def headline_alone(art: ArticleProfile) -> bool:

@@ -659,12 +659,15 @@ def pairs_features(art: ArticleProfile, groups: list[GroupProfile], stats: TermS
 
 
 def pairs_signals(art: ArticleProfile, groups: list[GroupProfile], stats: TermStats,
-                  nears: list[Neighbours], candidates: bool | frozenset[str] = False) -> list[list[float]]:
+                  nears: list[Neighbours], candidates: bool | frozenset[str] = False,
+                  undated_only: frozenset[str] = frozenset()) -> list[list[float]]:
     """The signals of the article with each group, a row of values each, in the order of
     ``signal_names(candidates)``. Rows, not dicts: the grouper scores ~10 candidates per article
     and shows the signals of one or two (``events._explain``), so it names only those. The
     cosines of all groups in one matrix product each (one product per pair cost more than the
-    rest of the signals)."""
+    rest of the signals). ``undated_only``: candidate signals a model reads only in undated pairs
+    (``model.UndatedFullModel``'s second trees), computed there only and 0.0 in a dated pair's row
+    (the model never reads them there; the trainer's replays record them everywhere)."""
     if not groups:
         return []
     vector = art.vector
@@ -690,13 +693,14 @@ def pairs_signals(art: ArticleProfile, groups: list[GroupProfile], stats: TermSt
             cos_members[i] = best
     asked = signal_names(candidates)[len(PAIR_SIGNALS) + 2:] if candidates else None
     return [
-        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, asked)
+        _pair(art, g, stats, near, cos_centroid, cos_member, cos_mean / g.size, asked, undated_only)
         for g, near, cos_centroid, cos_member, cos_mean in zip(groups, nears, cos_centroids, cos_members, cos_means)
     ]
 
 
 def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neighbours, cos_centroid: float,
-          cos_members: float, cos_mean: float, asked: tuple[str, ...] | None) -> list[float]:
+          cos_members: float, cos_mean: float, asked: tuple[str, ...] | None,
+          undated_only: frozenset[str] = frozenset()) -> list[float]:
     """One pair's row (``PAIR_SIGNALS``, then the candidate signals when ``asked`` is not None).
 
     Run ~10 times per article and again in the repair's second looks: written without the
@@ -754,9 +758,11 @@ def _pair(art: ArticleProfile, group: GroupProfile, stats: TermStats, near: Neig
         days, undated, log_size, short, short * cos_centroid, short * tfidf, short * names_cover,
     ]
     if asked is not None:
-        row += _candidate_row(art, group, stats, asked)
+        row += _candidate_row(art, group, stats, asked, undated_only if undated == 0.0 else _NOTHING)
     return row
 
+
+_NOTHING: frozenset[str] = frozenset()
 
 DAY_SLACK = 1  # days a stated happening day may differ from the event's and still be the same day
 ACTORS_MISSED = 0.75  # share of the event's core names an article must lack to be about other actors
@@ -802,9 +808,11 @@ def core_names_missed(art: ArticleProfile, group: GroupProfile, stats: TermStats
     return missed / core_weight if core_weight else 0.0
 
 
-def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, asked: tuple[str, ...]) -> list[float]:
+def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, asked: tuple[str, ...],
+                   skip: frozenset[str] = frozenset()) -> list[float]:
     """The ``CANDIDATE_FEATURES`` of one pair: ``era_gap``, ``era_known``, then those ``asked``
-    (in ``signal_names``' order)."""
+    (in ``signal_names``' order); those in ``skip`` read 0.0, not computed (``pairs_signals``'
+    ``undated_only`` for a dated pair)."""
     # years between the report and the group's reports (signed: the article later is positive)
     if art.era is not None and group.era_first is not None:
         later, earlier = art.era - group.era_last, group.era_first - art.era
@@ -821,11 +829,11 @@ def _candidate_row(art: ArticleProfile, group: GroupProfile, stats: TermStats, a
     if "names_body_cos" in asked:
         row.append(body_names_cosine(art, group, stats))
     if "actor_in_group" in asked or "group_actor_in_article" in asked:
-        who = main_actors(art, group, stats)
+        who = (0.0, 0.0) if "actor_in_group" in skip and "group_actor_in_article" in skip else main_actors(art, group, stats)
         if "actor_in_group" in asked:
-            row.append(who[0])
+            row.append(0.0 if "actor_in_group" in skip else who[0])
         if "group_actor_in_article" in asked:
-            row.append(who[1])
+            row.append(0.0 if "group_actor_in_article" in skip else who[1])
     return row
 
 
