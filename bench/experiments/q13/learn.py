@@ -8,6 +8,7 @@ import train_grouping as tg
 from storyline.group import events as ev
 from storyline.group.signals import CANDIDATE_FEATURES, signal_names
 from storyline.evaluate import load_dataset
+from storyline.group.model import models_from_json
 
 _init = ev.OnlineGrouper.__init__
 def init(self, *a, **k):
@@ -39,6 +40,15 @@ def options(args):
     return {"depth": args.depth, "trees": args.trees, "min_leaf": args.min_leaf, "learning_rate": args.learning_rate,
             "subsample": args.subsample, "bags": args.bags, "learner": args.learner, "story_learner": args.story_learner}
 
+def cache_path(tag, salt, k):
+    """Where split ``salt``'s fold ``k`` is cached (its trained weights and event pairs)."""
+    return Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
+
+def load_cache(tag, salt, k):
+    """A cached fold: the dict ``learn.py`` wrote and its models, read back."""
+    cache = pickle.loads(cache_path(tag, salt, k).read_bytes())
+    return cache, models_from_json(cache["weights"])
+
 def datasets():
     return {n: load_dataset(Path("/work/shared/eval") / n) for n in tg.SETS}
 
@@ -48,7 +58,7 @@ if __name__ == "__main__":
     ds = datasets()
     args = default_args()
     for k in (0, 1):
-        out = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
+        out = cache_path(tag, salt, k)
         if out.exists():
             continue
         t = time.time()

@@ -1,14 +1,13 @@
 """q13: fit second stages on a cached split's training pairs and score the held-out halves.
 usage: score.py SALT VARIANT[,VARIANT...]   (VARIANT names in VARIANTS; 'base' = stage 1 alone)"""
-import json, pickle, sys, time
+import sys
 from collections import defaultdict
-from pathlib import Path
 import numpy as np
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import learn as L  # patches nothing for scoring once RECORD_ALL is off
 L.RECORD_ALL = False
 from sklearn.linear_model import LogisticRegression
-from storyline.group.model import GroupingModels, models_from_json, CorrectedModel
+from storyline.group.model import GroupingModels, CorrectedModel
 
 WHO = ("actor_in_group", "group_actor_in_article")
 VARIANTS = {
@@ -46,8 +45,7 @@ def run(salt, variants, tag="ship"):
     ds = L.datasets()
     table = defaultdict(list)
     for k in (0, 1):
-        cache = pickle.loads(Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl").read_bytes())
-        models = models_from_json(cache["weights"])
+        cache, models = L.load_cache(tag, salt, k)
         for v in variants:
             spec = VARIANTS[v]
             if spec is None:

@@ -1,14 +1,13 @@
 """q13: second stages fitted on out-of-fold stage-1 probabilities (folds by ECB+ topic)."""
-import hashlib, pickle, sys, time
+import hashlib, sys, time
 from collections import defaultdict
-from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import learn as L
 L.RECORD_ALL = False
 import train_grouping as tg
-from storyline.group.model import GroupingModels, models_from_json, CorrectedModel
+from storyline.group.model import GroupingModels, CorrectedModel
 
 WHO = ("actor_in_group", "group_actor_in_article")
 
@@ -24,9 +23,8 @@ def full_pairs(examples):
 def cached_fold(tag, salt, k):
     """A cached fold's models, its full reports' pairs and their out-of-fold probabilities
     (computed once, then kept next to the cache)."""
-    path = Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl")
-    cache = pickle.loads(path.read_bytes())
-    models = models_from_json(cache["weights"])
+    path = L.cache_path(tag, salt, k)
+    cache, models = L.load_cache(tag, salt, k)
     rows, ys = full_pairs(cache["event_examples"])
     oofp = path.with_suffix(".oof.npy")
     if oofp.exists():
@@ -156,8 +154,7 @@ def run(salt, variants, tag="t"):
     ds = L.datasets()
     table = defaultdict(list)
     for k in (0, 1):
-        cache = pickle.loads(Path(f"/tmp/q13/cache/{tag}_{salt or '0'}_{k}.pkl").read_bytes())
-        models = models_from_json(cache["weights"])
+        cache, models = L.load_cache(tag, salt, k)
         for v in split:
             mode = v.split("_")[1] if "_" in v else "full"
             ev = split_model(models, cache["event_examples"], extra=() if v.startswith("split0") else WHO, mode=mode)

@@ -1,13 +1,11 @@
-import sys, pickle
+import sys
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import stage2 as S
-from pathlib import Path
-from storyline.group.model import GroupingModels, models_from_json
+from storyline.group.model import GroupingModels
 from storyline.evaluate import run_ours, scores
 salt, k = sys.argv[1], int(sys.argv[2])
 ds = S.L.datasets()
-cache = pickle.loads(Path(f"/tmp/q13/cache/t_{salt or '0'}_{k}.pkl").read_bytes())
-models = models_from_json(cache["weights"])
+cache, models = S.L.load_cache("t", salt, k)
 held = S.tg.fold(ds["t17-dev"], 1 - k, salt)
 ids = {a.id for a in held.articles}
 for name, ev in (("base", models.event), ("split0", S.split_model(models, cache["event_examples"], extra=()))):
